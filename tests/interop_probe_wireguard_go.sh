@@ -10,7 +10,7 @@
 #   wgx_probe                             wireguard-go wgB<id> 10.99.0.2/24
 #   va<id> 10.250.0.1/24  fd00:250::1 <-> vb<id> 10.250.0.2/24  fd00:250::2
 #                                         listen-port 51820, peer 10.99.0.1/32
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/common.bash"
 need_root
 command -v wireguard-go >/dev/null || skip "wireguard-go not installed"
 [ -c /dev/net/tun ] || skip "no /dev/net/tun"

@@ -12,6 +12,7 @@ static const struct wgx_subcommand subcommands[] = {
 	{ "genkey", wgx_cmd_genkey, "Generates a new private key and writes it to stdout" },
 	{ "genpsk", wgx_cmd_genpsk, "Generates a new preshared key and writes it to stdout" },
 	{ "pubkey", wgx_cmd_pubkey, "Reads a private key from stdin and writes a public key to stdout" },
+	{ "daemon", wgx_cmd_daemon, "Runs the daemon for an interface (also: wg-xdp [-f] <interface>)" },
 	{ "selftest", wgx_cmd_selftest, "Runs a handshake and data exchange between two in-process peers" },
 };
 
@@ -34,7 +35,8 @@ static void show_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "Usage: %s <cmd> [<args>]\n\nAvailable subcommands:\n", wgx_prog);
+	fprintf(f, "Usage: %s <cmd> [<args>]\n       %s [-f|--foreground] <interface>\n\n"
+		   "Available subcommands:\n", wgx_prog, wgx_prog);
 	for (i = 0; i < N_SUBCOMMANDS; i++)
 		fprintf(f, "  %s: %s\n", subcommands[i].name, subcommands[i].help);
 	fprintf(f, "You may pass `--help' to any of these subcommands to view usage.\n");
@@ -57,7 +59,7 @@ int main(int argc, char *argv[])
 		if (!strcmp(argv[1], subcommands[i].name))
 			return subcommands[i].fn(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "Invalid subcommand: `%s'\n", argv[1]);
-	show_usage(stderr);
-	return 1;
+	/* Like wireguard-go: anything else names an interface to serve. */
+	argv[0] = "daemon";
+	return wgx_cmd_daemon(argc, argv);
 }

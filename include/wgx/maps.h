@@ -68,7 +68,7 @@ struct wgx_session_value {
 	__u32 keypair_slot;	/* 0 previous, 1 current, 2 next */
 };
 
-struct wgx_endpoint {
+struct wgx_map_endpoint {
 	__u16 family;		/* AF_INET or AF_INET6, 0 = none */
 	__be16 port_be;
 	__u16 port;		/* host order, for people */
@@ -78,7 +78,7 @@ struct wgx_endpoint {
 
 struct wgx_peer_info {
 	__u8 public_key[32];
-	struct wgx_endpoint endpoint;
+	struct wgx_map_endpoint endpoint;
 	__u64 rx_bytes;
 	__u64 tx_bytes;
 };

@@ -20,5 +20,6 @@ int wgx_cmd_genkey(int argc, char *argv[]);
 int wgx_cmd_genpsk(int argc, char *argv[]);
 int wgx_cmd_pubkey(int argc, char *argv[]);
 int wgx_cmd_selftest(int argc, char *argv[]);
+int wgx_cmd_daemon(int argc, char *argv[]);
 
 #endif /* WGX_CLI_H */

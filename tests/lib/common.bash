@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for namespace tests. Source it; it installs an EXIT trap that kills
+# every process started with bg_start (by pid) and deletes every namespace
+# made with ns_add, whatever way the test ends.
+
+set -euo pipefail
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+TID=$(printf '%04x' $(($$ % 65536)))	# keeps names unique and short (IFNAMSIZ)
+_NS=()
+_PIDS=()
+_FILES=()
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*"; }
+skip() { echo "$*"; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+_cleanup() {
+	local rc=$? pid ns
+	set +e
+	for pid in "${_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+	for pid in "${_PIDS[@]}"; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$pid" 2>/dev/null
+	done
+	for ns in "${_NS[@]}"; do ip netns del "$ns" 2>/dev/null; done
+	for f in "${_FILES[@]}"; do rm -rf "$f"; done
+	exit $rc
+}
+trap _cleanup EXIT
+trap 'exit 130' INT TERM
+
+need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"; }
+
+# ns_add NAME: a namespace with loopback up, deleted on exit.
+ns_add() {
+	ip netns add "$1"
+	_NS+=("$1")
+	ip -n "$1" link set lo up
+}
+
+# veth_pair NS1 IF1 NS2 IF2: a veth pair joining two namespaces, links up.
+veth_pair() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
+	ip -n "$1" link set "$2" up
+	ip -n "$3" link set "$4" up
+}
+
+# bg_start CMD...: start in the background, remember the pid for cleanup.
+bg_start() {
+	"$@" &
+	_PIDS+=($!)
+	BG_PID=$!
+}
+
+tmpfile() {
+	local f
+	f=$(mktemp)
+	chmod 600 "$f"
+	_FILES+=("$f")
+	echo "$f"
+}
+
+# wait_for TIMEOUT_S CMD...: poll until CMD succeeds.
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" 2>/dev/null; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.1
+	done
+}
+
+# --- WireGuard peers -------------------------------------------------------
+WGX=${WGX:-$BUILD/wg-xdp}
+
+# two_hosts: namespaces $A and $B joined by veth, underlay 10.250.0.{1,2}/24
+# and fd00:250::{1,2}/64; keys in $A_PRIV/$A_PUB and $B_PRIV/$B_PUB.
+two_hosts() {
+	A=wgxA-$TID B=wgxB-$TID IFA=wa$TID IFB=wb$TID
+	ns_add "$A"
+	ns_add "$B"
+	veth_pair "$A" "va$TID" "$B" "vb$TID"
+	ip -n "$A" addr add 10.250.0.1/24 dev "va$TID"
+	ip -n "$B" addr add 10.250.0.2/24 dev "vb$TID"
+	ip -n "$A" addr add fd00:250::1/64 dev "va$TID" nodad
+	ip -n "$B" addr add fd00:250::2/64 dev "vb$TID" nodad
+	A_PRIV=$(wg genkey) B_PRIV=$(wg genkey)
+	A_PUB=$(echo "$A_PRIV" | wg pubkey) B_PUB=$(echo "$B_PRIV" | wg pubkey)
+}
+
+# start_wg IMPL NS IF: a WireGuard interface served by IMPL (wgx, wggo), foreground, pid kept.
+start_wg() {
+	local impl=$1 ns=$2 ifname=$3
+	case "$impl" in
+	wgx) bg_start ip netns exec "$ns" "$WGX" -f "$ifname" ;;
+	wggo) bg_start ip netns exec "$ns" env WG_PROCESS_FOREGROUND=1 wireguard-go -f "$ifname" \
+		>/dev/null ;;
+	*) fail "unknown implementation $impl" ;;
+	esac
+	_FILES+=("/var/run/wireguard/$ifname.sock")
+	wait_for 10 test -S "/var/run/wireguard/$ifname.sock" || fail "$impl $ifname did not start"
+	wait_for 5 ip -n "$ns" link show "$ifname" >/dev/null || fail "$impl: no link $ifname"
+}
+
+# wg_key_file KEY: a 0600 file holding KEY, for `wg set private-key`.
+wg_key_file() {
+	local f
+	f=$(tmpfile)
+	echo "$1" >"$f"
+	echo "$f"
+}
+
+# tunnel_addrs NS IF N: inner addresses 10.99.0.N/24 and fd99::N/64, link up.
+tunnel_addrs() {
+	ip -n "$1" addr add "10.99.0.$3/24" dev "$2"
+	ip -n "$1" addr add "fd99::$3/64" dev "$2" nodad
+	ip -n "$1" link set "$2" up
+}
+
+# ping_ok NS DST [COUNT]: succeeds when at least one reply comes back.
+ping_ok() {
+	ip netns exec "$1" ping -c "${3:-3}" -i 0.2 -W 2 -q "$2" >/dev/null
+}

@@ -15,6 +15,13 @@
  *		  (protocol_version other than 1 included)
  *	-EMSGSIZE a line or request longer than the limits
  *	-ENOMEM
+ *
+ * The daemon's loop, per connection:
+ *	n = wgx_uapi_request_len(buf, len)	0: read more; < 0: reply errno, close
+ *	wgx_uapi_parse_op(&op, &off, buf, n)
+ *	set: wgx_uapi_parse_set(&diff, buf + off, n - off), apply, wgx_uapi_write_errno()
+ *	get: take a snapshot, wgx_uapi_write_get()
+ *	drop n bytes from buf and go on (a connection may carry several requests)
  */
 #ifndef WGX_UAPI_H
 #define WGX_UAPI_H

@@ -80,6 +80,25 @@ void wgx_uapi_close(struct wgx_uapi_server *srv)
 	srv->fd = -1;
 }
 
+/*
+ * stats=1: our extension, never sent by wg(8). One "name=value" line per
+ * drop/event counter of the device, then errno=0.
+ */
+static bool answer_stats(struct wgx_device *dev, const char *req, size_t len,
+			 struct wgx_textbuf *tb)
+{
+	static const char verb[] = "stats=1\n";
+	int i;
+
+	if (len < sizeof(verb) - 1 || memcmp(req, verb, sizeof(verb) - 1))
+		return false;
+	for (i = 0; i < WGX_DEV_COUNTER_MAX; i++)
+		wgx_textbuf_printf(tb, "%s=%llu\n", wgx_dev_counter_name(i),
+				   (unsigned long long)dev->counters[i]);
+	wgx_uapi_write_errno(tb, 0);
+	return true;
+}
+
 static int answer(struct wgx_device *dev, const char *req, size_t len, struct wgx_textbuf *tb)
 {
 	struct wgx_devcfg *cfg = NULL;
@@ -87,6 +106,8 @@ static int answer(struct wgx_device *dev, const char *req, size_t len, struct wg
 	size_t body;
 	int ret;
 
+	if (answer_stats(dev, req, len, tb))
+		return 0;
 	ret = wgx_uapi_parse_op(&op, &body, req, len);
 	if (!ret && op == WGX_UAPI_GET) {
 		cfg = wgx_device_snapshot(dev);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include "udp.h"
@@ -25,13 +26,13 @@ enum {
 	UDP_PORT_TRIES = 100, /* random v4 ports tried before giving up on a common v6 one */
 };
 
-/* Room for one IP_PKTINFO or IPV6_PKTINFO message, aligned for its header. */
+/* Room for the IP_PKTINFO or IPV6_PKTINFO of one received datagram, aligned. */
 union udp_cmsg {
 	struct cmsghdr align;
 	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 };
 
-/* The kernel's half of one chunk; pkts[] hold the data and the addresses. */
+/* The kernel's half of one receive chunk; pkts[] hold the data and the addresses. */
 struct udp_batch {
 	struct mmsghdr msgs[UDP_CHUNK];
 	struct iovec iov[UDP_CHUNK];
@@ -189,6 +190,14 @@ err:
 	return ret;
 }
 
+/* Kernels before 4.18 lack UDP_SEGMENT. */
+static bool udp_gso_probe(int fd)
+{
+	int off = 0;
+
+	return !setsockopt(fd, IPPROTO_UDP, UDP_SEGMENT, &off, sizeof(off));
+}
+
 /* One attempt at a common port; a family the host lacks is left out. */
 static int udp_open_pair(struct wgx_udp *u, uint16_t port, uint32_t fwmark)
 {
@@ -204,6 +213,7 @@ static int udp_open_pair(struct wgx_udp *u, uint16_t port, uint32_t fwmark)
 		return ret6;
 	}
 	u->port = port;
+	u->gso = udp_gso_probe(u->fd4 >= 0 ? u->fd4 : u->fd6);
 	return 0;
 }
 
@@ -319,7 +329,38 @@ int wgx_udp_recv_batch(int fd, struct wgx_pkt *pkts, unsigned int n)
 
 /* --- send --- */
 
-static size_t udp_write_pktinfo4(struct cmsghdr *c, const struct wgx_endpoint *ep)
+/*
+ * UDP GSO: consecutive packets to one endpoint, all as long as the first but
+ * a shorter last one, leave in one sendmsg with UDP_SEGMENT and are cut into
+ * datagrams below the stack or by the NIC: one route lookup and one skb for a
+ * whole TSO burst read from the tunnel. Receive-side GRO is not used: it
+ * would hand back super-datagrams that break the one-datagram-per-packet
+ * contract or need state between calls.
+ */
+enum {
+	UDP_GSO_MAX_SEGS = 64, /* UDP_MAX_SEGMENTS of older kernels */
+	UDP_GSO_MAX_BYTES = 65507, /* one IPv4 UDP payload */
+};
+
+/* Source address and GSO segment size of one message. */
+union udp_send_cmsg {
+	struct cmsghdr align;
+	char buf[CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(uint16_t))];
+};
+
+/* One chunk of a run: an iovec per packet, a message per packet or GSO group. */
+struct udp_send_batch {
+	struct wgx_pkt *pkts;
+	unsigned int n, nmsgs;
+	bool gso;
+	struct iovec iov[UDP_CHUNK];
+	struct mmsghdr msgs[UDP_CHUNK];
+	unsigned int first[UDP_CHUNK]; /* first packet of each message */
+	unsigned int count[UDP_CHUNK]; /* packets in each message */
+	union udp_send_cmsg cmsg[UDP_CHUNK];
+};
+
+static size_t udp_put_pktinfo4(struct cmsghdr *c, const struct wgx_endpoint *ep)
 {
 	struct in_pktinfo info = { .ipi_spec_dst = ep->src4 };
 
@@ -330,7 +371,7 @@ static size_t udp_write_pktinfo4(struct cmsghdr *c, const struct wgx_endpoint *e
 	return CMSG_SPACE(sizeof(info));
 }
 
-static size_t udp_write_pktinfo6(struct cmsghdr *c, const struct wgx_endpoint *ep)
+static size_t udp_put_pktinfo6(struct cmsghdr *c, const struct wgx_endpoint *ep)
 {
 	struct in6_pktinfo info = { .ipi6_addr = ep->src6 };
 
@@ -343,39 +384,101 @@ static size_t udp_write_pktinfo6(struct cmsghdr *c, const struct wgx_endpoint *e
 	return CMSG_SPACE(sizeof(info));
 }
 
-/* Attaches ep's source to mh, or none when ep has no source (any more). */
-static void udp_set_src(struct msghdr *mh, union udp_cmsg *cm, const struct wgx_endpoint *ep)
+static size_t udp_put_segment(struct cmsghdr *c, uint16_t size)
 {
-	mh->msg_control = NULL;
-	mh->msg_controllen = 0;
-	if (!endpoint_has_src(ep))
-		return;
-	memset(cm, 0, sizeof(*cm));
-	mh->msg_control = cm->buf;
-	if (ep->addr.sa.sa_family == AF_INET)
-		mh->msg_controllen = udp_write_pktinfo4(&cm->align, ep);
-	else
-		mh->msg_controllen = udp_write_pktinfo6(&cm->align, ep);
+	c->cmsg_level = IPPROTO_UDP;
+	c->cmsg_type = UDP_SEGMENT;
+	c->cmsg_len = CMSG_LEN(sizeof(size));
+	memcpy(CMSG_DATA(c), &size, sizeof(size));
+	return CMSG_SPACE(sizeof(size));
 }
 
-static void udp_send_prepare(struct udp_batch *b, struct wgx_pkt *pkts, unsigned int n)
+/* ep's source if it has one (any more), and the segment size of a GSO send. */
+static void udp_set_cmsgs(struct msghdr *mh, union udp_send_cmsg *cm,
+			  const struct wgx_endpoint *ep, uint16_t gso_size)
+{
+	size_t len = 0;
+
+	memset(cm, 0, sizeof(*cm));
+	if (endpoint_has_src(ep) && ep->addr.sa.sa_family == AF_INET)
+		len += udp_put_pktinfo4(&cm->align, ep);
+	else if (endpoint_has_src(ep))
+		len += udp_put_pktinfo6(&cm->align, ep);
+	/* Every CMSG_SPACE is a multiple of the header alignment. */
+	if (gso_size)
+		len += udp_put_segment((struct cmsghdr *)(cm->buf + len), gso_size);
+	mh->msg_control = len ? cm->buf : NULL;
+	mh->msg_controllen = len;
+}
+
+static bool udp_same_path(const struct wgx_endpoint *a, const struct wgx_endpoint *b)
+{
+	if (!wgx_endpoint_equal(a, b))
+		return false;
+	if (a->addr.sa.sa_family == AF_INET)
+		return a->src4.s_addr == b->src4.s_addr;
+	return IN6_ARE_ADDR_EQUAL(&a->src6, &b->src6) && a->src_ifindex == b->src_ifindex;
+}
+
+/* How many packets from pkts[0] can leave as one GSO send. */
+static unsigned int udp_gso_group(const struct wgx_pkt *pkts, unsigned int n)
+{
+	uint32_t size = pkts[0].len, total = size;
+	unsigned int i;
+
+	if (!size)
+		return 1;
+	for (i = 1; i < n && i < UDP_GSO_MAX_SEGS; i++) {
+		/* An empty datagram would vanish in the cut. */
+		if (!pkts[i].len || pkts[i].len > size || total + pkts[i].len > UDP_GSO_MAX_BYTES ||
+		    !udp_same_path(&pkts[0].ep, &pkts[i].ep))
+			break;
+		total += pkts[i].len;
+		if (pkts[i].len < size)
+			return i + 1; /* only the last may be shorter */
+	}
+	return i;
+}
+
+/* Lays out messages from msgs[m] for packets p on; those before plain_end go one by one. */
+static void udp_send_layout(struct udp_send_batch *b, unsigned int m, unsigned int p,
+			    unsigned int plain_end)
+{
+	struct wgx_pkt *pkts = b->pkts;
+	unsigned int k;
+
+	for (; p < b->n; p += k, m++) {
+		k = b->gso && p >= plain_end ? udp_gso_group(pkts + p, b->n - p) : 1;
+		b->first[m] = p;
+		b->count[m] = k;
+		b->msgs[m].msg_len = 0;
+		b->msgs[m].msg_hdr = (struct msghdr){
+			.msg_name = &pkts[p].ep.addr,
+			.msg_namelen = pkts[p].ep.addr.sa.sa_family == AF_INET
+					       ? sizeof(struct sockaddr_in)
+					       : sizeof(struct sockaddr_in6),
+			.msg_iov = &b->iov[p],
+			.msg_iovlen = k,
+		};
+		udp_set_cmsgs(&b->msgs[m].msg_hdr, &b->cmsg[m], &pkts[p].ep,
+			      k > 1 ? pkts[p].len : 0);
+	}
+	b->nmsgs = m;
+}
+
+static void udp_send_init(struct udp_send_batch *b, struct wgx_pkt *pkts, unsigned int n,
+			  bool gso)
 {
 	unsigned int i;
 
+	b->pkts = pkts;
+	b->n = n;
+	b->gso = gso;
 	for (i = 0; i < n; i++) {
 		b->iov[i].iov_base = pkts[i].data;
 		b->iov[i].iov_len = pkts[i].len;
-		b->msgs[i].msg_len = 0;
-		b->msgs[i].msg_hdr = (struct msghdr){
-			.msg_name = &pkts[i].ep.addr,
-			.msg_namelen = pkts[i].ep.addr.sa.sa_family == AF_INET
-					       ? sizeof(struct sockaddr_in)
-					       : sizeof(struct sockaddr_in6),
-			.msg_iov = &b->iov[i],
-			.msg_iovlen = 1,
-		};
-		udp_set_src(&b->msgs[i].msg_hdr, &b->cmsg[i], &pkts[i].ep);
 	}
+	udp_send_layout(b, 0, 0, 0);
 }
 
 /* The errors a stale source address produces, rather than the destination. */
@@ -390,40 +493,73 @@ static void udp_note(struct udp_tally *t, int err)
 		t->err = err;
 }
 
-/* Sends up to UDP_CHUNK packets of one family; returns how many it dealt with. */
-static unsigned int udp_send_chunk(int fd, struct wgx_pkt *pkts, unsigned int n,
-				   struct udp_tally *t)
+/* The packets after p on the same path carry the same stale source. */
+static void udp_drop_src(struct udp_send_batch *b, unsigned int p)
 {
-	struct udp_batch b;
-	unsigned int i = 0;
+	struct wgx_endpoint stale = b->pkts[p].ep;
+	unsigned int i;
+
+	for (i = p; i < b->n; i++)
+		if (udp_same_path(&b->pkts[i].ep, &stale))
+			wgx_endpoint_clear_src(&b->pkts[i].ep);
+}
+
+/*
+ * Decides the fate of msgs[m], which failed with err: 0 to send it again
+ * (changed), 1 to drop it and go on, -1 to stop the batch.
+ */
+static int udp_send_error(struct wgx_udp *u, struct udp_send_batch *b, unsigned int m, int err,
+			  struct udp_tally *t)
+{
+	struct wgx_pkt *pkt = &b->pkts[b->first[m]];
+
+	if (err == -EINTR)
+		return 0;
+	if (err == -EAGAIN || err == -EWOULDBLOCK) {
+		t->blocked = true;
+		return -1;
+	}
+	if (b->count[m] > 1) {
+		/* Its packets go again one by one, where the rules below apply. */
+		if (err == -EIO) /* no checksum offload on the way: GSO cannot work */
+			__atomic_store_n(&u->gso, false, __ATOMIC_RELAXED);
+		udp_send_layout(b, m, b->first[m], b->first[m] + b->count[m]);
+		return 0;
+	}
+	if (udp_src_error(err) && endpoint_has_src(&pkt->ep)) {
+		/* Our address moved away: same packets, the kernel picks the source. */
+		udp_drop_src(b, b->first[m]);
+		udp_send_layout(b, m, b->first[m], 0);
+		return 0;
+	}
+	udp_note(t, err);
+	return 1;
+}
+
+/* Sends up to UDP_CHUNK packets of one family; returns how many it dealt with. */
+static unsigned int udp_send_chunk(struct wgx_udp *u, int fd, struct wgx_pkt *pkts,
+				   unsigned int n, struct udp_tally *t)
+{
+	struct udp_send_batch b;
+	unsigned int m = 0, k;
 	int ret;
 
-	udp_send_prepare(&b, pkts, n);
-	while (i < n) {
-		ret = sendmmsg(fd, b.msgs + i, n - i, MSG_DONTWAIT);
+	udp_send_init(&b, pkts, n, __atomic_load_n(&u->gso, __ATOMIC_RELAXED));
+	while (m < b.nmsgs) {
+		ret = sendmmsg(fd, b.msgs + m, b.nmsgs - m, MSG_DONTWAIT);
+		for (k = m; ret > 0 && k < m + ret; k++)
+			t->sent += b.count[k];
 		if (ret > 0) {
-			t->sent += ret;
-			i += ret;
+			m += ret;
 			continue;
 		}
-		/* sendmmsg reports only the error of the first message it tried: msgs[i]. */
-		ret = -errno;
-		if (ret == -EINTR)
-			continue;
-		if (ret == -EAGAIN || ret == -EWOULDBLOCK) {
-			t->blocked = true;
+		/* sendmmsg reports only the error of the first message it tried: msgs[m]. */
+		ret = udp_send_error(u, &b, m, -errno, t);
+		if (ret < 0)
 			break;
-		}
-		if (udp_src_error(ret) && endpoint_has_src(&pkts[i].ep)) {
-			/* Our address moved away: same packet, the kernel picks the source. */
-			wgx_endpoint_clear_src(&pkts[i].ep);
-			udp_set_src(&b.msgs[i].msg_hdr, &b.cmsg[i], &pkts[i].ep);
-			continue;
-		}
-		udp_note(t, ret);
-		i++; /* dropped */
+		m += ret;
 	}
-	return i;
+	return m < b.nmsgs ? b.first[m] : n;
 }
 
 /* The socket for family, or -EAFNOSUPPORT (host lacks it), -EDESTADDRREQ (no endpoint). */
@@ -451,7 +587,7 @@ static unsigned int udp_send_run(struct wgx_udp *u, struct wgx_pkt *pkts, unsign
 	}
 	while (done < n) {
 		k = udp_min(n - done, UDP_CHUNK);
-		got = udp_send_chunk(fd, pkts + done, k, t);
+		got = udp_send_chunk(u, fd, pkts + done, k, t);
 		done += got;
 		if (got < k)
 			break;

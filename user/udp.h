@@ -10,6 +10,9 @@
  * When that address has gone (we moved), the send is retried without it and
  * the caller is handed back the endpoint with its source cleared.
  *
+ * Runs of same-sized packets to one endpoint leave as one UDP GSO send where
+ * the kernel supports it; callers see datagrams either way.
+ *
  * Not thread-safe per struct wgx_udp for open/close/set_fwmark; recv and send
  * on the open descriptors may run in any number of threads at once.
  */
@@ -49,6 +52,12 @@ struct wgx_udp {
 	int fd4, fd6; /* -1 when that family is unavailable */
 	uint16_t port; /* host order, shared by both sockets */
 	uint32_t fwmark;
+	/*
+	 * Coalesce sends with UDP GSO: set by open when the kernel has it,
+	 * cleared for good when a route lacks checksum offload. Clear it to
+	 * send datagram by datagram.
+	 */
+	bool gso;
 };
 
 /*

@@ -2,7 +2,7 @@
 /*
  * UDP underlay on real loopback sockets: port sharing, mixed-family batches,
  * pktinfo on receive, sticky source replies, a vanished source address,
- * truncation, fwmark. Loopback delivery is synchronous, so a short poll()
+ * UDP GSO, truncation, fwmark. Loopback delivery is synchronous, so a short poll()
  * is all the waiting there is.
  */
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <netinet/udp.h>
 
 #include "unit.h"
 #include "udp.h"
@@ -371,6 +372,124 @@ static void test_recv_empty_and_truncated(void **state)
 	assert_int_equal(p->rx.pkts[0].len, 0);
 }
 
+/* Equal-sized runs to one endpoint, broken by a shorter packet and a family change. */
+static uint32_t burst_len(unsigned int i)
+{
+	if (i == 50 || i == MANY - 1)
+		return 333;
+	return i < 90 ? 1400 : 1200;
+}
+
+static void test_gso_burst(void **state)
+{
+	struct pair *p = *state;
+	unsigned int i;
+
+	assert_true(p->a.gso);
+	init_bufs(&p->tx);
+	init_bufs(&p->rx);
+	for (i = 0; i < MANY; i++) {
+		if (i < 90)
+			set_ep(&p->tx.pkts[i].ep, AF_INET, "127.0.0.1", p->b.port);
+		else
+			set_ep(&p->tx.pkts[i].ep, AF_INET6, "::1", p->b.port);
+		fill(&p->tx.pkts[i], i, burst_len(i));
+	}
+	assert_int_equal(wgx_udp_send_batch(&p->a, p->tx.pkts, MANY), MANY);
+	recv_n(p->b.fd4, p->rx.pkts, 90);
+	recv_n(p->b.fd6, p->rx.pkts + 90, MANY - 90);
+	for (i = 0; i < MANY; i++)
+		assert_payload(&p->rx.pkts[i], i, burst_len(i));
+	assert_true(p->a.gso);
+}
+
+/* A GSO send whose source is gone falls back to single sends, which clear it. */
+static void test_gso_source_gone(void **state)
+{
+	struct pair *p = *state;
+	unsigned int i;
+
+	init_bufs(&p->tx);
+	init_bufs(&p->rx);
+	for (i = 0; i < 10; i++) {
+		set_ep(&p->tx.pkts[i].ep, AF_INET, "127.0.0.1", p->b.port);
+		set_src(&p->tx.pkts[i].ep, "192.0.2.1");
+		fill(&p->tx.pkts[i], i, 500);
+	}
+	assert_int_equal(wgx_udp_send_batch(&p->a, p->tx.pkts, 10), 10);
+	recv_n(p->b.fd4, p->rx.pkts, 10);
+	for (i = 0; i < 10; i++) {
+		assert_int_equal(p->tx.pkts[i].ep.src4.s_addr, 0);
+		assert_payload(&p->rx.pkts[i], i, 500);
+	}
+}
+
+/*
+ * Loopback does no GRO of its own, so a socket with UDP_GRO gets one
+ * coalesced read exactly when the sender used GSO.
+ */
+static size_t gro_read(int fd, uint16_t *seg)
+{
+	static uint8_t buf[65536];
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.buf,
+			     .msg_controllen = sizeof(cm.buf) };
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct cmsghdr *c;
+	ssize_t len;
+	int size = 0;
+
+	assert_int_equal(poll(&pfd, 1, 1000), 1);
+	len = recvmsg(fd, &mh, 0);
+	assert_true(len > 0);
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == IPPROTO_UDP && c->cmsg_type == UDP_GRO)
+			memcpy(&size, CMSG_DATA(c), sizeof(size));
+	*seg = size;
+	return len;
+}
+
+static void send_equal(struct pair *p, uint16_t port, unsigned int n, uint32_t len)
+{
+	unsigned int i;
+
+	init_bufs(&p->tx);
+	for (i = 0; i < n; i++) {
+		set_ep(&p->tx.pkts[i].ep, AF_INET, "127.0.0.1", port);
+		fill(&p->tx.pkts[i], i, len);
+	}
+	assert_int_equal(wgx_udp_send_batch(&p->a, p->tx.pkts, n), n);
+}
+
+static void test_gso_really_coalesces(void **state)
+{
+	struct pair *p = *state;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t sa_len = sizeof(sa);
+	int one = 1, fd;
+	uint16_t seg;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(setsockopt(fd, IPPROTO_UDP, UDP_GRO, &one, sizeof(one)), 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sa_len), 0);
+
+	send_equal(p, ntohs(sa.sin_port), 10, 1000);
+	assert_int_equal(gro_read(fd, &seg), 10 * 1000);
+	assert_int_equal(seg, 1000);
+
+	p->a.gso = false;
+	send_equal(p, ntohs(sa.sin_port), 2, 1000);
+	assert_int_equal(gro_read(fd, &seg), 1000);
+	assert_int_equal(gro_read(fd, &seg), 1000);
+	close(fd);
+}
+
 static uint32_t get_mark(int fd)
 {
 	uint32_t mark = 0xdead;
@@ -450,6 +569,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_source_gone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_undeliverable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recv_empty_and_truncated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gso_burst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gso_source_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gso_really_coalesces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fwmark, setup, teardown),
 		cmocka_unit_test(test_endpoint_helpers),
 	};

@@ -4,7 +4,7 @@
 # made with ns_add, whatever way the test ends.
 
 set -euo pipefail
-TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 TID=$(printf '%04x' $(($$ % 65536)))	# keeps names unique and short (IFNAMSIZ)
 _NS=()

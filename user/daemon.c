@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,10 +65,11 @@ static void rewatch_udp(struct daemon *d, int *watched4, int *watched6)
 
 static void on_tun(struct daemon *d, uint64_t now_ns)
 {
+	struct virtio_net_hdr h;
 	int i;
 
 	for (i = 0; i < WGX_BATCH; i++) {
-		ssize_t n = wgx_tun_read(&d->dev->tun, d->tunbuf, WGX_MAX_PLAINTEXT);
+		ssize_t n = wgx_tun_read(&d->dev->tun, &h, d->tunbuf, WGX_TUN_MAX_READ);
 
 		if (n == -ENODEV) {
 			wgx_info("%s: interface deleted, exiting", d->dev->tun.name);
@@ -76,7 +78,7 @@ static void on_tun(struct daemon *d, uint64_t now_ns)
 		}
 		if (n <= 0)
 			break;
-		wgx_send_plaintext(d->dev, &d->tx, d->tunbuf, (size_t)n, now_ns);
+		wgx_send_plaintext(d->dev, &d->tx, &h, d->tunbuf, (size_t)n, now_ns);
 	}
 	wgx_tx_batch_flush(d->dev, &d->tx);
 }
@@ -213,7 +215,7 @@ static int alloc_buffers(struct daemon *d)
 			return -ENOMEM;
 	}
 	d->plain = malloc(WGX_MAX_DATAGRAM);
-	d->tunbuf = malloc(WGX_MAX_DATAGRAM);
+	d->tunbuf = malloc(WGX_TUN_MAX_READ);
 	return d->plain && d->tunbuf ? 0 : -ENOMEM;
 }
 
@@ -243,6 +245,13 @@ static int open_signals(void)
 	return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+static bool env_flag(const char *name, bool dflt)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strcmp(v, "0") != 0 : dflt;
+}
+
 static void apply_env_tunables(struct wgx_device *dev)
 {
 	const char *v = getenv("WG_XDP_UNDER_LOAD");	/* handshakes per 100 ms; tests use 0 */
@@ -269,7 +278,11 @@ static int setup(struct daemon *d, const char *ifname)
 	if (ret)
 		return fprintf(stderr, "wg-xdp: cannot create UAPI socket for %s: %s\n", ifname,
 			       strerror(-ret)), ret;
-	ret = wgx_tun_open(&d->dev->tun, ifname, WGX_DEFAULT_MTU);
+	ret = wgx_tun_open(&d->dev->tun, ifname, WGX_DEFAULT_MTU,
+			   env_flag("WG_XDP_TUN_OFFLOAD", true));
+	if (ret == -EINVAL && if_nametoindex(ifname))
+		return fprintf(stderr, "wg-xdp: cannot create TUN device %s: an interface of that "
+			       "name exists and is not a TUN device\n", ifname), ret;
 	if (ret)
 		return fprintf(stderr, "wg-xdp: cannot create TUN device %s: %s\n", ifname,
 			       strerror(-ret)), ret;
@@ -308,7 +321,7 @@ static void teardown(struct daemon *d)
 }
 
 /* The parent returns once everything is set up, as wireguard-go does. */
-static int daemonize(void)
+static int daemonize(struct daemon *d)
 {
 	pid_t pid = fork();
 	int null;
@@ -324,7 +337,12 @@ static int daemonize(void)
 		dup2(null, STDOUT_FILENO);
 		close(null);
 	}
-	return 0;
+	/*
+	 * epoll watches a signalfd through the process that added it (signalfd(2)):
+	 * registered by the parent, it would never wake the child. Add it again here.
+	 */
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, d->sigfd, NULL);
+	return watch(d, d->sigfd, EV_SIGNAL);
 }
 
 int wgx_daemon_run(const char *ifname, bool foreground)
@@ -338,7 +356,7 @@ int wgx_daemon_run(const char *ifname, bool foreground)
 		foreground = true;
 	ret = setup(&d, ifname);
 	if (!ret && !foreground)
-		ret = daemonize();
+		ret = daemonize(&d);
 	if (!ret) {
 		wgx_info("%s: up, listening on port %u", d.dev->tun.name, d.dev->listen_port);
 		loop(&d);

@@ -25,6 +25,7 @@ static const char *const counter_names[WGX_DEV_COUNTER_MAX] = {
 	[WGX_DEV_TX_NO_ENDPOINT] = "tx_no_endpoint",
 	[WGX_DEV_TX_STAGED_DROPPED] = "tx_staged_dropped",
 	[WGX_DEV_TX_SEND_FAILED] = "tx_send_failed",
+	[WGX_DEV_TX_BAD_PACKET] = "tx_bad_packet",
 };
 
 const char *wgx_dev_counter_name(enum wgx_dev_counter c)

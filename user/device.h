@@ -44,6 +44,7 @@ enum wgx_dev_counter {
 	WGX_DEV_TX_NO_ENDPOINT,		/* peer has no endpoint yet */
 	WGX_DEV_TX_STAGED_DROPPED,	/* staged queue overflow or handshake given up */
 	WGX_DEV_TX_SEND_FAILED,		/* UDP send error */
+	WGX_DEV_TX_BAD_PACKET,		/* offload header we cannot honour, or oversized */
 	WGX_DEV_COUNTER_MAX,
 };
 

@@ -7,11 +7,28 @@
 #include "device.h"
 #include "log.h"
 
+/* The same key again (wg syncconf and setconf send it) changes nothing, as in the kernel. */
+static bool same_private_key(const struct wgx_device *dev, const wgx_key key)
+{
+	wgx_key clamped;
+	bool same;
+
+	if (!dev->id.has_identity)
+		return wgx_key_is_zero(key);
+	memcpy(clamped, key, WGX_KEY_LEN);
+	wgx_key_clamp(clamped);
+	same = !sodium_memcmp(clamped, dev->id.private_key, WGX_KEY_LEN);
+	sodium_memzero(clamped, sizeof(clamped));
+	return same;
+}
+
 static void set_private_key(struct wgx_device *dev, const wgx_key key)
 {
 	struct wgx_peer *peer;
 	uint32_t i;
 
+	if (same_private_key(dev, key))
+		return;
 	if (wgx_key_is_zero(key)) {
 		sodium_memzero(&dev->id, sizeof(dev->id));
 	} else {

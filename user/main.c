@@ -9,6 +9,16 @@
 const char *wgx_prog = "wg-xdp";
 
 static const struct wgx_subcommand subcommands[] = {
+	{ "show", wgx_cmd_show, "Shows the current configuration and device information" },
+	{ "showconf", wgx_cmd_showconf,
+	  "Shows the current configuration of a given WireGuard interface, "
+	  "for use with `setconf'" },
+	{ "set", wgx_cmd_set,
+	  "Change the current configuration, add peers, remove peers, or change peers" },
+	{ "setconf", wgx_cmd_setconf, "Applies a configuration file to a WireGuard interface" },
+	{ "addconf", wgx_cmd_setconf, "Appends a configuration file to a WireGuard interface" },
+	{ "syncconf", wgx_cmd_setconf,
+	  "Synchronizes a configuration file to a WireGuard interface" },
 	{ "genkey", wgx_cmd_genkey, "Generates a new private key and writes it to stdout" },
 	{ "genpsk", wgx_cmd_genpsk, "Generates a new preshared key and writes it to stdout" },
 	{ "pubkey", wgx_cmd_pubkey, "Reads a private key from stdin and writes a public key to stdout" },
@@ -50,8 +60,14 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "%s: cannot initialise libsodium\n", wgx_prog);
 		return 1;
 	}
-	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "-h")) {
+	if (argc < 2) {
+		/* As wg(8): no arguments means `show`. */
+		static char show[] = "show";
+		char *show_argv[] = { show, NULL };
+
+		return wgx_cmd_show(1, show_argv);
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		show_usage(stdout);
 		return 0;
 	}

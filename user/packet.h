@@ -9,6 +9,7 @@
 #ifndef WGX_PACKET_H
 #define WGX_PACKET_H
 
+#include <linux/virtio_net.h>
 #include <stdint.h>
 
 #include "device.h"
@@ -42,8 +43,9 @@ void wgx_tx_batch_flush(struct wgx_device *dev, struct wgx_tx_batch *b);
 void wgx_send_control(struct wgx_device *dev, struct wgx_peer *peer, const void *msg, size_t len);
 
 /* send.c: one plaintext packet read from the tunnel. */
-void wgx_send_plaintext(struct wgx_device *dev, struct wgx_tx_batch *b, const uint8_t *pkt,
-			size_t len, uint64_t now_ns);
+/* pkt may be a TSO super-packet (h, offload.h); it may be modified (checksums). */
+void wgx_send_plaintext(struct wgx_device *dev, struct wgx_tx_batch *b,
+			const struct virtio_net_hdr *h, uint8_t *pkt, size_t len, uint64_t now_ns);
 /* A handshake initiation, unless one went out within REKEY_TIMEOUT. */
 void wgx_send_initiation(struct wgx_device *dev, struct wgx_peer *peer, bool is_retry,
 			 uint64_t now_ns);

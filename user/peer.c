@@ -57,6 +57,12 @@ void wgx_peer_clear_sessions(struct wgx_peer *peer)
 	sodium_memzero(hs->chaining_key, WGX_HASH_LEN);
 	hs->remote_index = 0;
 	hs->state = WGX_HANDSHAKE_ZEROED;
+	/*
+	 * With no session left, a handshake may go out at once rather than up to
+	 * REKEY_TIMEOUT later: kernel wg_stop and wg_noise_expire_current_peer_keypairs
+	 * (interface down, new private key) reset last_sent_handshake likewise.
+	 */
+	peer->timers.initiation_sent = false;
 }
 
 void wgx_peer_free(struct wgx_peer *peer)

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "offload.h"
 #include "packet.h"
 #include "transport.h"
 
@@ -152,16 +153,10 @@ static void reply_unreachable(struct wgx_device *dev, const uint8_t *pkt, size_t
 		wgx_tun_write(&dev->tun, icmp, n);
 }
 
-void wgx_send_plaintext(struct wgx_device *dev, struct wgx_tx_batch *b, const uint8_t *pkt,
-			size_t len, uint64_t now_ns)
+/* One packet of at most the MTU to peer: sealed into the batch, or staged. */
+static void send_one(struct wgx_device *dev, struct wgx_tx_batch *b, struct wgx_peer *peer,
+		     const uint8_t *pkt, size_t len, uint64_t now_ns)
 {
-	struct wgx_peer *peer = route(dev, pkt, len);
-
-	if (!peer || !peer->has_endpoint) {
-		dev->counters[peer ? WGX_DEV_TX_NO_ENDPOINT : WGX_DEV_TX_NO_PEER]++;
-		reply_unreachable(dev, pkt, len);
-		return;
-	}
 	/* Packets queue behind staged ones so order is kept. */
 	if (!peer->staged.count && !seal_to_batch(dev, b, peer, pkt, len, now_ns))
 		return;
@@ -170,6 +165,45 @@ void wgx_send_plaintext(struct wgx_device *dev, struct wgx_tx_batch *b, const ui
 		wgx_send_staged(dev, peer, now_ns);
 	else
 		wgx_send_initiation(dev, peer, false, now_ns);
+}
+
+/* Cuts a TSO super-packet into segments built straight into batch slots. */
+static void send_segments(struct wgx_device *dev, struct wgx_tx_batch *b, struct wgx_peer *peer,
+			  const struct wgx_gso *g, uint64_t now_ns)
+{
+	const size_t room = offsetof(struct wgx_msg_data, encrypted_data);
+	unsigned int k;
+
+	for (k = 0; k < g->segments; k++) {
+		uint8_t *seg = tx_slot(dev, b, peer)->data + room;
+
+		/* Sealing in place: the segment already sits where its ciphertext goes. */
+		send_one(dev, b, peer, seg, wgx_gso_segment(g, k, seg), now_ns);
+	}
+}
+
+void wgx_send_plaintext(struct wgx_device *dev, struct wgx_tx_batch *b,
+			const struct virtio_net_hdr *h, uint8_t *pkt, size_t len, uint64_t now_ns)
+{
+	struct wgx_peer *peer = route(dev, pkt, len);
+	struct wgx_gso g;
+	int segments;
+
+	if (!peer || !peer->has_endpoint) {
+		dev->counters[peer ? WGX_DEV_TX_NO_ENDPOINT : WGX_DEV_TX_NO_PEER]++;
+		reply_unreachable(dev, pkt, len);
+		return;
+	}
+	segments = wgx_gso_init(&g, h, pkt, len);
+	if (segments > 1) {
+		send_segments(dev, b, peer, &g, now_ns);
+		return;
+	}
+	if (segments < 0 || wgx_csum_complete(h, pkt, len) || len > WGX_MAX_PLAINTEXT) {
+		dev->counters[WGX_DEV_TX_BAD_PACKET]++;
+		return;
+	}
+	send_one(dev, b, peer, pkt, len, now_ns);
 }
 
 void wgx_send_staged(struct wgx_device *dev, struct wgx_peer *peer, uint64_t now_ns)

@@ -60,7 +60,7 @@ int wgx_uapi_listen(struct wgx_uapi_server *srv, const char *ifname)
 	if (srv->fd < 0)
 		return -errno;
 	memcpy(sun.sun_path, srv->path, strlen(srv->path));
-	old_umask = umask(0077);	/* created 0600: it hands out private keys */
+	old_umask = umask(0177);	/* created 0600: it hands out private keys */
 	ret = bind(srv->fd, (struct sockaddr *)&sun, sizeof(sun)) || listen(srv->fd, 16) ? -errno
 											: 0;
 	umask(old_umask);
@@ -163,7 +163,7 @@ static void serve(int fd, struct wgx_device *dev)
 {
 	size_t have = 0, cap = 8192;
 	char *buf = malloc(cap);
-	ssize_t req_len;
+	ssize_t req_len = 0;
 
 	while (buf && (req_len = read_request(fd, &buf, &have, &cap)) > 0) {
 		struct wgx_textbuf tb = { 0 };
@@ -171,11 +171,20 @@ static void serve(int fd, struct wgx_device *dev)
 		answer(dev, buf, (size_t)req_len, &tb);
 		if (tb.err || send_all(fd, tb.buf, tb.len)) {
 			wgx_textbuf_free(&tb);
+			req_len = 0;
 			break;
 		}
 		wgx_textbuf_free(&tb);
 		memmove(buf, buf + req_len, have - (size_t)req_len);
 		have -= (size_t)req_len;
+	}
+	/* A request that cannot be framed (line too long, empty first line): say so, hang up. */
+	if (req_len == -EMSGSIZE || req_len == -EPROTO || req_len == -ENOMEM) {
+		struct wgx_textbuf tb = { 0 };
+
+		if (!wgx_uapi_write_errno(&tb, (int)req_len))
+			send_all(fd, tb.buf, tb.len);
+		wgx_textbuf_free(&tb);
 	}
 	if (buf) {
 		/* Requests carry private keys. */

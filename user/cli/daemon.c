@@ -27,7 +27,12 @@ int wgx_cmd_daemon(int argc, char *argv[])
 		fprintf(stderr, "Usage: %s %s [-f|--foreground] <interface>\n", wgx_prog, argv[0]);
 		return 1;
 	}
-	if (!*ifname || strlen(ifname) >= IFNAMSIZ || strchr(ifname, '/')) {
+	/*
+	 * The kernel's dev_valid_name() rules, and no '%': the kernel would expand it
+	 * into a number and the socket would name another link.
+	 */
+	if (!*ifname || strlen(ifname) >= IFNAMSIZ || strpbrk(ifname, "/:% \t\n\v\f\r") ||
+	    !strcmp(ifname, ".") || !strcmp(ifname, "..")) {
 		fprintf(stderr, "%s: invalid interface name '%s'\n", wgx_prog, ifname);
 		return 1;
 	}

@@ -10,19 +10,53 @@ TID=$(printf '%04x' $(($$ % 65536)))	# keeps names unique and short (IFNAMSIZ)
 _NS=()
 _PIDS=()
 _FILES=()
+_LOGDIR=$(mktemp -d)	# daemons' stderr, one file each (daemon_log)
+_FILES+=("$_LOGDIR")
 
 log() { printf '[%s] %s\n' "$(date +%T)" "$*"; }
 skip() { echo "$*"; exit 77; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# pid_alive PID: the process exists and is not a zombie (a daemon that went to
+# the background is nobody's child here, and its zombie may linger).
+pid_alive() {
+	local state
+	state=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+# daemon_log NAME: the file for one daemon's stderr ("wgx-<if>" for wg-xdp).
+daemon_log() { echo "$_LOGDIR/$1.log"; }
+
+# check_daemon_logs: fails, printing the report, if a wg-xdp log holds a
+# sanitizer error (ASan builds: BUILD=build/asan). Also run on exit.
+check_daemon_logs() {
+	local f bad=0
+	for f in "$_LOGDIR"/wgx-*.log; do
+		[ -f "$f" ] || continue
+		if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$f"; then
+			echo "sanitizer report in $(basename "$f"):" >&2
+			head -n 60 "$f" >&2
+			bad=1
+		fi
+	done
+	return $bad
+}
+
 _cleanup() {
-	local rc=$? pid ns
+	local rc=$? pid ns f
 	set +e
 	for pid in "${_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
 	for pid in "${_PIDS[@]}"; do
-		for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		for _ in 1 2 3 4 5 6 7 8 9 10; do pid_alive "$pid" || break; sleep 0.1; done
 		kill -9 "$pid" 2>/dev/null
 	done
+	check_daemon_logs || { [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] || rc=1; }
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+		for f in "$_LOGDIR"/*.log; do
+			[ -s "$f" ] && { echo "--- $(basename "$f") (last lines)"; tail -n 20 "$f"; } >&2
+		done
+	fi
 	for ns in "${_NS[@]}"; do ip netns del "$ns" 2>/dev/null; done
 	for f in "${_FILES[@]}"; do rm -rf "$f"; done
 	exit $rc
@@ -89,15 +123,19 @@ two_hosts() {
 	A_PUB=$(echo "$A_PRIV" | wg pubkey) B_PUB=$(echo "$B_PRIV" | wg pubkey)
 }
 
-# start_wg IMPL NS IF: a WireGuard interface served by IMPL (wgx, wggo), foreground, pid kept.
+# start_wg IMPL NS IF: a WireGuard interface served by IMPL (wgx, wggo), foreground, pid kept
+# in WG_PID. WGX_ENV="NAME=VALUE ..." passes environment to wg-xdp (e.g. WG_XDP_UNDER_LOAD=0).
 start_wg() {
 	local impl=$1 ns=$2 ifname=$3
 	case "$impl" in
-	wgx) bg_start ip netns exec "$ns" "$WGX" -f "$ifname" ;;
+	# shellcheck disable=SC2086 # WGX_ENV is a list of NAME=VALUE words
+	wgx) bg_start ip netns exec "$ns" env ${WGX_ENV:-} "$WGX" -f "$ifname" \
+		2>>"$(daemon_log "wgx-$ifname")" ;;
 	wggo) bg_start ip netns exec "$ns" env WG_PROCESS_FOREGROUND=1 wireguard-go -f "$ifname" \
-		>/dev/null ;;
+		>/dev/null 2>>"$(daemon_log "wggo-$ifname")" ;;
 	*) fail "unknown implementation $impl" ;;
 	esac
+	WG_PID=$BG_PID
 	_FILES+=("/var/run/wireguard/$ifname.sock")
 	wait_for 10 test -S "/var/run/wireguard/$ifname.sock" || fail "$impl $ifname did not start"
 	wait_for 5 ip -n "$ns" link show "$ifname" >/dev/null || fail "$impl: no link $ifname"

@@ -21,6 +21,7 @@ need_root
 two_hosts
 C=wgxC-$TID
 ns_add "$C"
+# Verbose: a failure prints the daemon's log, where link events and moves show.
 WGX_ENV=LOG_LEVEL=verbose start_wg wgx "$A" "$IFA"
 PID_A=$WG_PID
 start_wg wgx "$B" "$IFB"

@@ -127,12 +127,16 @@ deps:
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit-tests bpf-tests
-	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=asan unit-tests
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=asan unit-tests build/asan/wg-xdp
 	$(Q)$(MAKE) --no-print-directory fuzzers
 	$(Q)./tests/run.sh
 
 fuzz: fuzzers
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)./bench/run.sh
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -65,11 +65,34 @@ note_failure() {
 	local impl=$1 test=$2 run=$3 what=$4 msg
 	msg="run $run, $test, $(impl_label "$impl"): $what"
 	if impl_has_tunnel "$impl" && ! daemons_alive "$impl"; then
-		BROKEN[$impl]="a daemon exited (logs: $BENCH_LOGS/$impl-{client,server}.log)"
+		BROKEN[$impl]=$(dead_daemons "$impl")
 		msg+="; ${BROKEN[$impl]}"
 	fi
 	FAILURES+=("$msg")
 	log "FAILED: $msg"
+}
+
+# dead_daemons IMPL: which of IMPL's daemons exited, how, and their last log lines.
+dead_daemons() {
+	local impl=$1 pid side rc sides=(client server) i=0 out=""
+	for pid in ${DAEMONS[$impl]}; do
+		side=${sides[$i]}
+		i=$((i + 1))
+		kill -0 "$pid" 2>/dev/null && continue
+		rc=0
+		wait "$pid" 2>/dev/null || rc=$?
+		bg_forget "$pid"
+		out+="the $side daemon (pid $pid) exited with status $rc"
+		[ "$rc" -gt 128 ] && out+=" (signal $(kill -l $((rc - 128)) 2>/dev/null || echo $((rc - 128))))"
+		if [ -s "$BENCH_LOGS/$impl-$side.log" ]; then
+			out+="; last lines of $BENCH_LOGS/$impl-$side.log: "
+			out+=$(tail -n 5 "$BENCH_LOGS/$impl-$side.log" | tr '\n' '|')
+		else
+			out+="; its log $BENCH_LOGS/$impl-$side.log is empty"
+		fi
+		out+=". "
+	done
+	echo "$out"
 }
 
 # iperf_server_start IMPL: a one-off iperf3 server in the server namespace.
@@ -192,7 +215,7 @@ measure_ping() {
 run_test() {
 	local test=$1 impl=$2 run=$3
 	if [ -n "${BROKEN[$impl]:-}" ]; then
-		FAILURES+=("run $run, $test, $(impl_label "$impl"): skipped, ${BROKEN[$impl]}")
+		FAILURES+=("run $run, $test, $(impl_label "$impl"): skipped (daemon gone, see above)")
 		return 0
 	fi
 	if impl_has_tunnel "$impl" && ! daemons_alive "$impl"; then
@@ -276,6 +299,13 @@ ratio_cell() {
 	}'
 }
 
+# cpu_lines RUN: the CPU (and drops) line of every test of that run.
+cpu_lines() {
+	awk -F'\t' -v r="$1" '$1 == r {print}' "$CPU_LOG" | while IFS=$'\t' read -r run test impl line; do
+		echo "- run $run, $test, $(impl_label "$impl"): $line"
+	done
+}
+
 print_cpu_section() {
 	local run=$BENCH_RUNS
 	echo "CPU use during the last run's tests, in % of one CPU (this machine has $(nproc));"
@@ -289,9 +319,9 @@ print_cpu_section() {
 	echo "Then, per test (UDP drops: counter deltas; \"server inner UDP receive buffers\" is"
 	echo "the server namespace's Udp RcvbufErrors minus the underlay socket's own drops):"
 	echo
-	awk -F'\t' -v r="$run" '$1 == r {print}' "$CPU_LOG" | while IFS=$'\t' read -r _ test impl line; do
-		echo "- $test, $(impl_label "$impl"): $line"
-	done
+	cpu_lines "$run"
+	echo
+	echo "The other runs are under \"Raw numbers\" below."
 }
 
 print_raw() {
@@ -368,6 +398,10 @@ $(print_cpu_section)
 <summary>Raw numbers, every run</summary>
 
 $(print_raw)
+
+CPU and drops, every run:
+
+$(for run in $(seq 1 "$BENCH_RUNS"); do cpu_lines "$run"; done)
 
 </details>
 EOF

@@ -64,21 +64,22 @@ run_fuzz_smoke() {
 }
 
 # Shell tests: exit 0 passes, 77 skips (says why on its last line), anything else fails.
+# $1 labels the run, $2 is the build whose wg-xdp and tools the scripts use.
 run_scripts() {
-	local t name log rc
+	local label=$1 build=$2 t name log rc
 	for t in tests/netns/*.sh; do
 		[ -f "$t" ] || continue
-		name=$(basename "$t" .sh)
-		log="$LOGS/sh_$name.log"
-		timeout --kill-after=10 "${SCRIPT_TIMEOUT:-600}" bash "$t" >"$log" 2>&1
+		name=$label/$(basename "$t" .sh)
+		log="$LOGS/${name//\//_}.log"
+		BUILD=$build timeout --kill-after=10 "${SCRIPT_TIMEOUT:-600}" bash "$t" >"$log" 2>&1
 		rc=$?
 		if [ $rc -eq 0 ]; then
-			passed=$((passed + 1)); printf '  %-34s ok\n' "sh/$name"
+			passed=$((passed + 1)); printf '  %-34s ok\n' "$name"
 		elif [ $rc -eq 77 ]; then
-			skipped=$((skipped + 1)); printf '  %-34s skipped: %s\n' "sh/$name" "$(tail -1 "$log")"
+			skipped=$((skipped + 1)); printf '  %-34s skipped: %s\n' "$name" "$(tail -1 "$log")"
 		else
-			failed=$((failed + 1)) failures+=("sh/$name ($log)")
-			printf '  %-34s FAILED (exit %d)\n' "sh/$name" "$rc"; tail -n 30 "$log"
+			failed=$((failed + 1)) failures+=("$name ($log)")
+			printf '  %-34s FAILED (exit %d)\n' "$name" "$rc"; tail -n 30 "$log"
 		fi
 	done
 }
@@ -91,8 +92,10 @@ echo "== BPF program tests (BPF_PROG_TEST_RUN)"
 run_suites bpf build/tests/bpf
 echo "== fuzz smoke (${FUZZ_SMOKE_SECONDS}s each)"
 run_fuzz_smoke
-echo "== integration tests"
-run_scripts
+echo "== namespace integration tests"
+run_scripts netns "$PWD/build"
+echo "== namespace integration tests, wg-xdp built with ASan+UBSan"
+run_scripts netns-asan "$PWD/build/asan"
 
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failed:"

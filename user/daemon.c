@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
+#include <net/if.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +102,83 @@ static bool tun_gone(const struct wgx_tun *tun)
 	return ioctl(tun->fd, TUNGETIFF, &ifr) < 0 && errno == EBADFD;
 }
 
+/*
+ * Runs fn inside the device's current namespace. setns only affects this
+ * thread, and this thread is the whole daemon.
+ */
+static int in_tun_netns(struct daemon *d, int (*fn)(struct daemon *d, void *arg), void *arg)
+{
+	int nsfd = ioctl(d->dev->tun.fd, TUNGETDEVNETNS);
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int ret = -errno;
+
+	if (nsfd >= 0 && self >= 0 && !setns(nsfd, CLONE_NEWNET)) {
+		ret = fn(d, arg);
+		if (setns(self, CLONE_NEWNET))
+			wgx_err("%s: cannot return to our namespace: %s", d->dev->tun.name,
+				strerror(errno));
+	}
+	if (nsfd >= 0)
+		close(nsfd);
+	if (self >= 0)
+		close(self);
+	return ret;
+}
+
+/* Inside the device's namespace: a fresh watcher and the device's index there. */
+static int reopen_watch(struct daemon *d, void *arg)
+{
+	struct ifreq ifr;
+	int fd = wgx_linkwatch_open(), ifindex = 0;
+
+	if (fd >= 0 && !ioctl(d->dev->tun.fd, TUNGETIFF, &ifr))
+		ifindex = (int)if_nametoindex(ifr.ifr_name);
+	if (fd < 0 || ifindex <= 0) {
+		if (fd >= 0)
+			wgx_linkwatch_close(fd);
+		return -ENODEV;
+	}
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, d->linkfd, NULL);
+	wgx_linkwatch_close(d->linkfd);
+	d->linkfd = fd;
+	d->dev->tun.ifindex = ifindex;
+	return watch(d, fd, EV_LINK);
+}
+
+static int get_link(struct daemon *d, void *ev)
+{
+	return wgx_link_get(d->dev->tun.ifindex, ev);
+}
+
+/* The device moved to another namespace: watch its link there instead. */
+static int follow_tun_netns(struct daemon *d)
+{
+	int ret = in_tun_netns(d, reopen_watch, NULL);
+
+	if (!ret)
+		wgx_info("%s: moved to another network namespace, following it", d->dev->tun.name);
+	return ret;
+}
+
+static int link_get_in_tun_netns(struct daemon *d, struct wgx_link_event *ev)
+{
+	return in_tun_netns(d, get_link, ev);
+}
+
+static void apply_link_state(struct daemon *d, const struct wgx_link_event *ev, uint64_t now_ns)
+{
+	struct wgx_device *dev = d->dev;
+
+	if (ev->mtu && ev->mtu != dev->mtu) {
+		wgx_info("%s: MTU %u", dev->tun.name, ev->mtu);
+		dev->mtu = ev->mtu;
+	}
+	if (ev->up != dev->up) {
+		wgx_info("%s: interface %s", dev->tun.name, ev->up ? "up" : "down");
+		wgx_device_set_up(dev, ev->up, now_ns);
+	}
+}
+
 static void on_link(struct daemon *d, uint64_t now_ns)
 {
 	struct wgx_device *dev = d->dev;
@@ -107,21 +186,18 @@ static void on_link(struct daemon *d, uint64_t now_ns)
 
 	if (wgx_linkwatch_read(d->linkfd, dev->tun.ifindex, &ev) <= 0)
 		return;
-	if (ev.deleted) {
-		if (tun_gone(&dev->tun)) {
-			wgx_info("%s: interface deleted, exiting", dev->tun.name);
-			d->quit = true;
-		}
+	if (!ev.deleted) {
+		apply_link_state(d, &ev, now_ns);
 		return;
 	}
-	if (ev.mtu && ev.mtu != dev->mtu) {
-		wgx_info("%s: MTU %u", dev->tun.name, ev.mtu);
-		dev->mtu = ev.mtu;
+	if (tun_gone(&dev->tun)) {
+		wgx_info("%s: interface deleted, exiting", dev->tun.name);
+		d->quit = true;
+		return;
 	}
-	if (ev.up != dev->up) {
-		wgx_info("%s: interface %s", dev->tun.name, ev.up ? "up" : "down");
-		wgx_device_set_up(dev, ev.up, now_ns);
-	}
+	/* Moved: what changed there before we looked is not in any event we will get. */
+	if (!follow_tun_netns(d) && !link_get_in_tun_netns(d, &ev))
+		apply_link_state(d, &ev, now_ns);
 }
 
 static int next_timeout_ms(struct daemon *d, uint64_t now_ns)

@@ -46,11 +46,15 @@ static bool under_load(struct wgx_device *dev, uint64_t now_ns)
 	return now_ns < dev->under_load_until_ns;
 }
 
+/*
+ * Received bytes count as the kernel module counts them: the whole datagram of
+ * a handshake message, keepalive or delivered packet; nothing for a data
+ * message dropped after decryption (bad inner packet, source not allowed).
+ */
 static void authenticated_from(struct wgx_peer *peer, const struct wgx_pkt *pkt, uint64_t now_ns)
 {
 	/* Roaming: the latest authenticated source is where the peer now is. */
 	wgx_peer_set_endpoint(peer, &pkt->ep);
-	peer->rx_bytes += pkt->len;
 	wgx_timers_any_authenticated_packet_received(&peer->timers);
 	wgx_timers_any_authenticated_packet_traversal(&peer->timers, now_ns);
 }
@@ -81,6 +85,7 @@ static void rx_initiation(struct wgx_device *dev, struct wgx_pkt *pkt, uint64_t 
 	}
 	peer = (struct wgx_peer *)((uint8_t *)hs - offsetof(struct wgx_peer, hs));
 	authenticated_from(peer, pkt, now_ns);
+	peer->rx_bytes += pkt->len;
 	wgx_send_response(dev, peer, now_ns);
 }
 
@@ -102,6 +107,7 @@ static void rx_response(struct wgx_device *dev, struct wgx_pkt *pkt, uint64_t no
 		return;
 	}
 	authenticated_from(peer, pkt, now_ns);
+	peer->rx_bytes += pkt->len;
 	kp = wgx_peer_free_slot(peer);
 	if (wgx_noise_begin_session(&peer->hs, kp, now_ns))
 		return;
@@ -178,7 +184,8 @@ static size_t inner_len(const uint8_t *plain, size_t len, int *family, const uin
 	return 0;
 }
 
-static void deliver(struct wgx_device *dev, struct wgx_peer *peer, const uint8_t *plain,
+/* Writes an allowed inner packet to the tunnel; false when it was dropped. */
+static bool deliver(struct wgx_device *dev, struct wgx_peer *peer, const uint8_t *plain,
 		    size_t len, uint64_t now_ns)
 {
 	const uint8_t *src;
@@ -189,15 +196,16 @@ static void deliver(struct wgx_device *dev, struct wgx_peer *peer, const uint8_t
 	ip_len = inner_len(plain, len, &family, &src);
 	if (!ip_len) {
 		dev->counters[WGX_DEV_RX_BAD_INNER]++;
-		return;
+		return false;
 	}
 	/* Cryptokey routing: only sources this peer may use (whitepaper §2). */
 	if (wgx_allowedips_lookup(&dev->allowedips, family, src, &owner) || owner != peer->id) {
 		dev->counters[WGX_DEV_RX_SOURCE_NOT_ALLOWED]++;
-		return;
+		return false;
 	}
 	wgx_tun_write(&dev->tun, plain, ip_len);
 	wgx_timers_data_received(&peer->timers, now_ns);
+	return true;
 }
 
 static void rx_data(struct wgx_device *dev, struct wgx_pkt *pkt, uint8_t *plain, uint64_t now_ns)
@@ -230,8 +238,8 @@ static void rx_data(struct wgx_device *dev, struct wgx_pkt *pkt, uint8_t *plain,
 	if (peer->cur && wgx_timers_want_lastminute_handshake(&peer->timers, peer->cur->birthdate_ns,
 							      peer->cur->is_initiator, now_ns))
 		wgx_send_initiation(dev, peer, false, now_ns);
-	if (plain_len)
-		deliver(dev, peer, plain, plain_len, now_ns);
+	if (!plain_len || deliver(dev, peer, plain, plain_len, now_ns))
+		peer->rx_bytes += pkt->len;
 }
 
 void wgx_receive(struct wgx_device *dev, struct wgx_pkt *pkt, uint8_t *plain, uint64_t now_ns)

@@ -7,7 +7,8 @@
 #  - to a peer that has no endpoint: the same, counted as tx_no_endpoint;
 #  - a packet from B whose inner source is not in B's allowed IPs on A (B
 #    pings from a second tunnel address), even one that belongs to another
-#    peer of A: decrypted, then dropped, counted as rx_source_not_allowed.
+#    peer of A: decrypted, then dropped, counted as rx_source_not_allowed and
+#    not in B's received bytes (kernel: only delivered packets and keepalives).
 #
 #   ns wgxA-<id>                                    ns wgxB-<id>
 #   wg-xdp wa<id> 10.99.0.1/24 fd99::1/64           wg-xdp wb<id> 10.99.0.2/24 fd99::2/64
@@ -58,9 +59,11 @@ unreachable fd99::3 tx_no_endpoint "Destination unreachable: Address unreachable
 # Spoofed inner sources from B: outside B's allowed IPs on A, or another peer's.
 ip -n "$B" addr add 10.99.0.22/24 dev "$IFB"
 ip -n "$B" addr add fd99::22/64 dev "$IFB" nodad
+rx_bytes_of_b() { ip netns exec "$A" wg show "$IFA" transfer | awk -v b="$B_PUB" '$1 == b {print $2}'; }
 for src_dst in 10.99.0.22,10.99.0.1 fd99::22,fd99::1; do
 	src=${src_dst%,*} dst=${src_dst#*,}
 	before=$(wgx_stat "$IFA" rx_source_not_allowed)
+	bytes_before=$(rx_bytes_of_b)
 	cap=$(tmpfile)
 	capture_start "$A" "$IFA" "$cap" src host "$src"
 	ip netns exec "$B" ping -c 3 -i 0.2 -W 1 -I "$src" "$dst" >/dev/null 2>&1 &&
@@ -69,6 +72,9 @@ for src_dst in 10.99.0.22,10.99.0.1 fd99::22,fd99::1; do
 	after=$(wgx_stat "$IFA" rx_source_not_allowed)
 	[ $((after - before)) -eq 3 ] || fail "rx_source_not_allowed grew by $((after - before)), not 3"
 	grep -q . "$cap" && fail "spoofed packets reached $IFA: $(cat "$cap")"
+	# As the kernel module: what is dropped is not counted as received from B.
+	[ "$(rx_bytes_of_b)" -eq "$bytes_before" ] ||
+		fail "A counted the dropped packets: B's rx bytes $bytes_before -> $(rx_bytes_of_b)"
 	log "B -> $dst from $src: dropped by A, rx_source_not_allowed +3"
 done
 # The allowed source still works: the drops did not hurt the session.

@@ -5,7 +5,8 @@
 # while its UDP socket stays where the daemon was started (as with the
 # kernel module: `ip link set wg0 netns C`, the socket stays in the birth
 # namespace). Link state, MTU and addresses are then set in C, and wg-xdp must
-# follow them there: up/down, the MTU, deletion of the device.
+# follow them there: the state found after the move (even when it changed
+# before the daemon got to run), up/down, the MTU, deletion of the device.
 #
 #   ns wgxC-<id> (container)
 #   wa<id> 10.99.0.1/24 fd99::1/64  <- moved here after wg-xdp made it in A
@@ -29,9 +30,16 @@ PID_B=$WG_PID
 set_peers 10.250.0.1:51820 10.250.0.2:51821
 tunnel_addrs "$B" "$IFB" 2
 
+# C already uses the device's interface index, so the device gets a new one there.
+ip -n "$C" link add "xa$TID" type veth peer name "xb$TID"
+# The daemon is kept from running until the device is moved and up in C: it
+# must find the state the device is in, not only hear of later changes.
+kill -STOP "$PID_A"
 ip -n "$A" link set "$IFA" netns "$C"
 ip -n "$A" link show "$IFA" >/dev/null 2>&1 && fail "$IFA still in A"
 tunnel_addrs "$C" "$IFA" 1
+kill -CONT "$PID_A"
+sleep 0.2
 wgx_alive "$PID_A" "$IFA" || fail "wg-xdp exited when its device moved"
 ip netns exec "$A" ss -Hlun | grep -q ':51820 ' || fail "the UDP socket is not in A any more"
 ip netns exec "$C" ss -Hlun | grep -q ':51820 ' && fail "a UDP socket appeared in C"

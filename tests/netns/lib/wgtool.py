@@ -11,7 +11,7 @@ addresses it is given, and prints one result line (JSON or a number).
                                     (e.g. 1,4; keepalives left out), hex lines to OUT
   replay HOST PORT FILE             sends the payloads of FILE (from sniff) once each; prints
                                     {"sent": n, "replies": datagrams back within 1 s}
-  send HOST PORT N [SIZE]           N datagrams numbered 0..N-1
+  send HOST PORT N [SIZE [INTERVAL]] N datagrams numbered 0..N-1, INTERVAL seconds apart
   sink ADDR PORT N SECS             counts datagrams until N arrived or SECS passed; prints seqs
   tcp-sink ADDR PORT SECS           one TCP connection's bytes: prints "<bytes> <sha256>"
   tcp-send HOST PORT FILE SECS      sends FILE over TCP
@@ -231,9 +231,12 @@ def cmd_replay(host, port, path):
     print(json.dumps({"sent": n, "replies": len(drain(s, 1.0))}))
 
 
-def cmd_send(host, port, n, size=32):
+def cmd_send(host, port, n, size=32, interval=0):
     s = udp_socket(host)
+    start = time.monotonic()
     for i in range(int(n)):
+        if float(interval):
+            time.sleep(max(0.0, start + i * float(interval) - time.monotonic()))
         s.sendto(struct.pack("!I", i) + bytes(int(size) - 4), (host, int(port)))
     print(n)
 

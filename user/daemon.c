@@ -33,7 +33,7 @@ struct daemon {
 	int epfd, sigfd, linkfd;
 	struct wgx_tx_batch tx, ctl;
 	struct wgx_pkt rx[WGX_BATCH];
-	uint8_t *plain;
+	struct wgx_rx_out rx_out;
 	uint8_t *tunbuf;
 	uint64_t last_gc_ns;
 	bool quit;
@@ -91,7 +91,8 @@ static void on_udp(struct daemon *d, int fd, uint64_t now_ns)
 
 	n = wgx_udp_recv_batch(fd, d->rx, WGX_BATCH);
 	for (i = 0; i < n; i++)
-		wgx_receive(d->dev, &d->rx[i], d->plain, now_ns);
+		wgx_receive(d->dev, &d->rx[i], now_ns);
+	wgx_rx_out_flush(d->dev);
 }
 
 /* A DELLINK for our index also arrives when the device moves to another namespace. */
@@ -290,9 +291,8 @@ static int alloc_buffers(struct daemon *d)
 		if (!d->rx[i].data)
 			return -ENOMEM;
 	}
-	d->plain = malloc(WGX_MAX_DATAGRAM);
 	d->tunbuf = malloc(WGX_TUN_MAX_READ);
-	return d->plain && d->tunbuf ? 0 : -ENOMEM;
+	return d->tunbuf ? wgx_rx_out_init(&d->rx_out) : -ENOMEM;
 }
 
 static void free_buffers(struct daemon *d)
@@ -303,7 +303,7 @@ static void free_buffers(struct daemon *d)
 	wgx_tx_batch_free(&d->ctl);
 	for (i = 0; i < WGX_BATCH; i++)
 		free(d->rx[i].data);
-	free(d->plain);
+	wgx_rx_out_free(&d->rx_out);
 	free(d->tunbuf);
 }
 
@@ -346,6 +346,7 @@ static int setup(struct daemon *d, const char *ifname)
 	if (!d->dev || alloc_buffers(d))
 		return fprintf(stderr, "wg-xdp: out of memory\n"), -ENOMEM;
 	d->dev->ctl_batch = &d->ctl;
+	d->dev->rx_out = &d->rx_out;
 	apply_env_tunables(d->dev);
 	ret = wgx_uapi_listen(&d->uapi, ifname);
 	if (ret == -EADDRINUSE)

@@ -27,6 +27,7 @@
 #include "udp.h"
 
 struct wgx_tx_batch;
+struct wgx_rx_out;
 
 /* Why a packet was dropped: `wg-xdp show --stats` prints these. */
 enum wgx_dev_counter {
@@ -73,6 +74,8 @@ struct wgx_device {
 	uint64_t counters[WGX_DEV_COUNTER_MAX];
 	/* Datagrams sent from control paths (staged packets, keepalives). */
 	struct wgx_tx_batch *ctl_batch;
+	/* Decrypted packets waiting for the tunnel (receive.c). */
+	struct wgx_rx_out *rx_out;
 };
 
 /* Allocates a device in locked memory; no I/O yet. NULL on ENOMEM. */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "device.h"
+#include "gro.h"
 #include "udp.h"
 
 enum {
@@ -58,8 +59,23 @@ void wgx_send_cookie_reply(struct wgx_device *dev, const struct wgx_pkt *in, uin
 /* Runs the peer's due timers. */
 void wgx_peer_run_timers(struct wgx_device *dev, struct wgx_peer *peer, uint64_t now_ns);
 
-/* receive.c: one datagram from the underlay; plain has room for WGX_MAX_DATAGRAM. */
-void wgx_receive(struct wgx_device *dev, struct wgx_pkt *pkt, uint8_t *plain, uint64_t now_ns);
+/* Decrypted packets on their way to the tunnel, coalesced per batch (gro.h). */
+enum { WGX_RX_OUT_BUF = 65536 };
+
+struct wgx_rx_out {
+	uint8_t *bufs[WGX_BATCH];	/* bufs[0..used) are held by gro items */
+	unsigned int used;
+	struct wgx_gro gro;
+};
+
+int wgx_rx_out_init(struct wgx_rx_out *o);
+void wgx_rx_out_free(struct wgx_rx_out *o);
+void wgx_rx_out_add(struct wgx_device *dev, uint8_t *buf, size_t len);
+/* Writes what a batch of datagrams produced; call after each receive batch. */
+void wgx_rx_out_flush(struct wgx_device *dev);
+
+/* receive.c: one datagram from the underlay. */
+void wgx_receive(struct wgx_device *dev, struct wgx_pkt *pkt, uint64_t now_ns);
 
 /* icmp.c: an ICMP/ICMPv6 "unreachable" for pkt into out; its length, or 0 for none. */
 size_t wgx_icmp_unreachable(uint8_t *out, size_t cap, const uint8_t *pkt, size_t len);

@@ -8,9 +8,11 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "gro.h"
 #include "log.h"
 #include "packet.h"
 #include "transport.h"
@@ -164,6 +166,59 @@ static void rx_cookie(struct wgx_device *dev, struct wgx_pkt *pkt, uint64_t now_
 		dev->counters[WGX_DEV_RX_BAD_MAC]++;
 }
 
+int wgx_rx_out_init(struct wgx_rx_out *o)
+{
+	unsigned int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < WGX_BATCH; i++) {
+		o->bufs[i] = malloc(WGX_RX_OUT_BUF);
+		if (!o->bufs[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void wgx_rx_out_free(struct wgx_rx_out *o)
+{
+	unsigned int i;
+
+	for (i = 0; i < WGX_BATCH; i++)
+		free(o->bufs[i]);
+}
+
+/*
+ * Queues a decrypted packet for the tunnel. With offloads, TCP segments of
+ * one flow merge into a super-packet (gro.h) and a kept buffer is replaced by
+ * the next free one; without, the packet is written at once.
+ */
+void wgx_rx_out_add(struct wgx_device *dev, uint8_t *buf, size_t len)
+{
+	struct wgx_rx_out *o = dev->rx_out;
+
+	if (!dev->tun.offload) {
+		wgx_tun_write(&dev->tun, buf, len);
+		return;
+	}
+	if (wgx_gro_add(&o->gro, buf, len, WGX_RX_OUT_BUF) && ++o->used == WGX_BATCH)
+		wgx_rx_out_flush(dev);
+}
+
+void wgx_rx_out_flush(struct wgx_device *dev)
+{
+	struct wgx_rx_out *o = dev->rx_out;
+	struct virtio_net_hdr h;
+	unsigned int i;
+
+	for (i = 0; i < o->gro.count; i++) {
+		wgx_gro_finish(&o->gro.items[i], &h);
+		wgx_tun_write_hdr(&dev->tun, &h, o->gro.items[i].buf, o->gro.items[i].len);
+	}
+	/* Kept buffers are always bufs[0..used): decryption goes to bufs[used]. */
+	o->used = 0;
+	wgx_gro_reset(&o->gro);
+}
+
 /* Length of the IP packet inside plain, or 0 if it is not a well-formed one. */
 static size_t inner_len(const uint8_t *plain, size_t len, int *family, const uint8_t **src)
 {
@@ -185,7 +240,7 @@ static size_t inner_len(const uint8_t *plain, size_t len, int *family, const uin
 }
 
 /* Writes an allowed inner packet to the tunnel; false when it was dropped. */
-static bool deliver(struct wgx_device *dev, struct wgx_peer *peer, const uint8_t *plain,
+static bool deliver(struct wgx_device *dev, struct wgx_peer *peer, uint8_t *plain,
 		    size_t len, uint64_t now_ns)
 {
 	const uint8_t *src;
@@ -203,7 +258,7 @@ static bool deliver(struct wgx_device *dev, struct wgx_peer *peer, const uint8_t
 		dev->counters[WGX_DEV_RX_SOURCE_NOT_ALLOWED]++;
 		return false;
 	}
-	wgx_tun_write(&dev->tun, plain, ip_len);
+	wgx_rx_out_add(dev, plain, ip_len);
 	wgx_timers_data_received(&peer->timers, now_ns);
 	return true;
 }
@@ -242,8 +297,9 @@ static void rx_data(struct wgx_device *dev, struct wgx_pkt *pkt, uint8_t *plain,
 		peer->rx_bytes += pkt->len;
 }
 
-void wgx_receive(struct wgx_device *dev, struct wgx_pkt *pkt, uint8_t *plain, uint64_t now_ns)
+void wgx_receive(struct wgx_device *dev, struct wgx_pkt *pkt, uint64_t now_ns)
 {
+	uint8_t *plain = dev->rx_out->bufs[dev->rx_out->used];
 	uint8_t type;
 
 	if (!dev->up)

@@ -107,13 +107,20 @@ ssize_t wgx_tun_read(struct wgx_tun *tun, struct virtio_net_hdr *h, void *buf, s
 	return n >= (ssize_t)sizeof(*h) ? n - (ssize_t)sizeof(*h) : -EINVAL;
 }
 
+ssize_t wgx_tun_write_hdr(struct wgx_tun *tun, const struct virtio_net_hdr *h, const void *buf,
+			  size_t len)
+{
+	struct iovec iov[2] = { { (void *)h, sizeof(*h) }, { (void *)buf, len } };
+
+	return io_result(writev(tun->fd, iov, 2));
+}
+
 ssize_t wgx_tun_write(struct wgx_tun *tun, const void *buf, size_t len)
 {
 	/* AEAD authenticated it: skip checksum verification, as the kernel module does. */
 	static const struct virtio_net_hdr valid = { .flags = VIRTIO_NET_HDR_F_DATA_VALID };
-	struct iovec iov[2] = { { (void *)&valid, sizeof(valid) }, { (void *)buf, len } };
 
 	if (!tun->offload)
 		return io_result(write(tun->fd, buf, len));
-	return io_result(writev(tun->fd, iov, 2));
+	return wgx_tun_write_hdr(tun, &valid, buf, len);
 }

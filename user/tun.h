@@ -36,5 +36,8 @@ void wgx_tun_close(struct wgx_tun *tun);
 ssize_t wgx_tun_read(struct wgx_tun *tun, struct virtio_net_hdr *h, void *buf, size_t len);
 /* One decrypted (so already authenticated) packet: checksums need no verifying. */
 ssize_t wgx_tun_write(struct wgx_tun *tun, const void *buf, size_t len);
+/* The same with an explicit offload header (a coalesced super-packet); needs offload. */
+ssize_t wgx_tun_write_hdr(struct wgx_tun *tun, const struct virtio_net_hdr *h, const void *buf,
+			  size_t len);
 
 #endif /* WGX_TUN_H */

@@ -23,6 +23,7 @@ import json
 import os
 import random
 import select
+import signal
 import socket
 import struct
 import sys
@@ -183,13 +184,26 @@ def cmd_cookie_flood(host, port, pub_b64, n):
 
 
 def cmd_sniff(ifname, port, types, count, secs, out):
-    """Incoming IPv4 UDP datagrams to port carrying WireGuard messages of types."""
+    """Incoming IPv4 UDP datagrams to port carrying WireGuard messages of types.
+    A UDP GSO burst shows here as one unsegmented packet: sniff paced traffic."""
     port, count, secs = int(port), int(count), float(secs)
     types = [int(t) for t in types.split(",")]
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
     s.bind((ifname, 0))
     got = []
     end = time.monotonic() + secs
+    # Stopped early (SIGTERM), it still writes what it has.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        sniff_loop(s, port, types, count, end, got)
+    finally:
+        with open(out, "w") as f:
+            for p in got:
+                f.write(p.hex() + "\n")
+        print(len(got), flush=True)
+
+
+def sniff_loop(s, port, types, count, end, got):
     print("ready", flush=True)
     while len(got) < count:
         left = end - time.monotonic()
@@ -214,10 +228,6 @@ def cmd_sniff(ifname, port, types, count, secs, out):
             continue
         if payload[0] in types and not (payload[0] == 4 and len(payload) == DATA_MIN):
             got.append(payload)
-    with open(out, "w") as f:
-        for p in got:
-            f.write(p.hex() + "\n")
-    print(len(got), flush=True)
 
 
 def cmd_replay(host, port, path):

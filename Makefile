@@ -30,7 +30,7 @@ CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter
 CPPFLAGS := -Iinclude -Iuser -I$(BUILD) -D_GNU_SOURCE
 ALL_CFLAGS = $(CFLAGS) $(WARN) -std=gnu11 $(SANFLAGS) -MMD -MP
-LDLIBS := -lbpf -lxdp -lsodium -lb2 -lmnl -lelf -lz -lpthread
+LDLIBS := -lbpf -lxdp -lsodium -lcrypto -lb2 -lmnl -lelf -lz -lpthread
 
 ifeq ($(SAN),asan)
 CC := $(CLANG)
@@ -134,8 +134,14 @@ test: deps
 fuzz: fuzzers
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh
 
+$(BUILD)/bench/aead_bench: bench/aead_bench.c
+	@mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(WARN) -o $@ $< -lsodium -lcrypto
+
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/bench/aead_bench
+	$(Q)./bench/aead.sh $(BUILD)/bench/aead_bench
 	$(Q)./bench/run.sh
 
 demo: deps

@@ -175,29 +175,37 @@ cpu_snapshot() {
 	done
 }
 
-# cpu_report BEFORE AFTER NAMES...: one line of percentages (of one CPU) between two
-# snapshots: whole machine busy/user/system/softirq, then each named pid.
+# cpu_report BEFORE AFTER OURS NAMES...: one line of percentages (of one CPU) between two
+# snapshots: whole machine busy/user/system/softirq/steal, each named pid, and "others":
+# busy time that is neither softirq nor ours (the pids plus OURS, a percentage measured
+# elsewhere, e.g. iperf3's own accounting), i.e. other tenants of this shared machine.
 cpu_report() {
-	local before=$1 after=$2 ncpu
-	shift 2
+	local before=$1 after=$2 ours=$3 ncpu
+	shift 3
 	ncpu=$(nproc)
-	paste -d' ' "$before" "$after" | awk -v ncpu="$ncpu" -v names="$*" '
+	paste -d' ' "$before" "$after" | awk -v ncpu="$ncpu" -v ours="$ours" -v names="$*" '
+		function pct(j) { return 100 * j / dt * ncpu }
 		NR == 1 {
-			# before: $1..$9, after: $10..$18
+			# before: $1..$9, after: $10..$18 (total idle iowait user nice system irq softirq steal)
 			dt = $10 - $1
 			if (dt <= 0) dt = 1
-			busy = dt - ($11 - $2) - ($12 - $3)
+			busy = pct(dt - ($11 - $2) - ($12 - $3))
+			softirq = pct($17 - $8)
 			s = sprintf("machine busy %.0f%% of %d%% (user %.0f%%, system %.0f%%, softirq %.0f%%, steal %.0f%%)",
-				100 * busy / dt * ncpu, 100 * ncpu, 100 * ($13 - $4 + $14 - $5) / dt * ncpu,
-				100 * ($15 - $6 + $16 - $7) / dt * ncpu, 100 * ($17 - $8) / dt * ncpu,
-				100 * ($18 - $9) / dt * ncpu)
+				busy, 100 * ncpu, pct($13 - $4 + $14 - $5), pct($15 - $6 + $16 - $7), softirq,
+				pct($18 - $9))
 			n = split(names, nm, " ")
 			next
 		}
-		{ proc[NR - 1] = 100 * ($2 - $1) / dt * ncpu }
+		{ proc[NR - 1] = pct($2 - $1) }
 		END {
-			for (i = 1; i <= n; i++) s = s sprintf("; %s %.0f%%", nm[i], proc[i])
-			print s
+			mine = ours
+			for (i = 1; i <= n; i++) {
+				s = s sprintf("; %s %.0f%%", nm[i], proc[i])
+				mine += proc[i]
+			}
+			others = busy - softirq - mine
+			printf "%s; others ≈ %.0f%%\n", s, others < 0 ? 0 : others
 		}'
 }
 

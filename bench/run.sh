@@ -46,6 +46,8 @@ declare -A M_DIGITS=(
 )
 
 WGX_INFO=""	# which wg-xdp binary ran
+NOISE=()	# per measured iperf3 test: % of a CPU used by others (other tenants)
+NOISY_PCT=${BENCH_NOISY_PCT:-30}	# a test is "noisy" above this
 IDLE_CPU=""	# CPU use with every tunnel up and nothing measured
 RAW=""		# run<TAB>metric<TAB>impl<TAB>value, one line per measured value
 CPU_LOG=""	# run<TAB>test<TAB>impl<TAB>cpu line
@@ -125,12 +127,15 @@ iperf_error() {
 
 # measured_cpu IMPL RUN TEST BEFORE AFTER JSON EXTRA: log where the CPU went (and EXTRA).
 measured_cpu() {
-	local impl=$1 run=$2 test=$3 before=$4 after=$5 json=$6 extra=$7 names="" line iperf
+	local impl=$1 run=$2 test=$3 before=$4 after=$5 json=$6 extra=$7 names="" line iperf ours
 	impl_has_tunnel "$impl" && names="daemon-client daemon-server"
-	line=$(cpu_report "$before" "$after" $names)
+	ours=$(jq '.end.cpu_utilization_percent | .host_total + .remote_total' "$json")
+	# shellcheck disable=SC2086
+	line=$(cpu_report "$before" "$after" "$ours" $names)
 	iperf=$(jq -r '.end.cpu_utilization_percent |
 		"iperf3 client \(.host_total | round)%, server \(.remote_total | round)% (own accounting)"' "$json")
 	printf '%s\t%s\t%s\t%s; %s. %s\n' "$run" "$test" "$impl" "$line" "$iperf" "$extra" >>"$CPU_LOG"
+	NOISE+=("$(sed -n 's/.*others ≈ \([0-9]*\)%.*/\1/p' <<<"$line")")
 }
 
 # measure_idle: CPU use over 3 s with every tunnel up and no test running: the
@@ -147,7 +152,7 @@ measure_idle() {
 	# shellcheck disable=SC2086
 	cpu_snapshot $pids >"$after"
 	# shellcheck disable=SC2086
-	IDLE_CPU=$(cpu_report "$before" "$after" $names)
+	IDLE_CPU=$(cpu_report "$before" "$after" 0 $names)
 	log "idle: $IDLE_CPU"
 }
 
@@ -227,6 +232,19 @@ run_test() {
 	udp) measure_udp "$impl" "$run" "$test" ;;
 	ping) measure_ping "$impl" "$run" "$test" ;;
 	esac
+}
+
+# noise_summary: how many iperf3 tests shared the machine with a busy neighbour.
+noise_summary() {
+	local n=0 v
+	for v in "${NOISE[@]}"; do
+		[ -n "$v" ] && [ "$v" -gt "$NOISY_PCT" ] && n=$((n + 1))
+	done
+	if [ "$n" -eq 0 ]; then
+		echo "no iperf3 test saw more than $NOISY_PCT% of a CPU used by other processes"
+	else
+		echo "**$n of ${#NOISE[@]} iperf3 tests saw more than $NOISY_PCT% of a CPU used by other processes** (\"others\" below): their numbers are low; the ranges show it"
+	fi
 }
 
 # snapshot_wgx: run a private copy of the binary, so a rebuild during the run
@@ -311,8 +329,9 @@ print_cpu_section() {
 	echo "CPU use during the last run's tests, in % of one CPU (this machine has $(nproc));"
 	echo "machine-wide figures from /proc/stat deltas, daemons from /proc/<pid>/stat,"
 	echo "iperf3 from its own JSON accounting. \"machine busy\" counts everything on the"
-	echo "machine, other tenants included; before the first test, with every tunnel up and"
-	echo "nothing measured, 3 s looked like this:"
+	echo "machine; \"others\" is busy time minus softirq minus the test's own processes: other"
+	echo "tenants of this shared machine, i.e. noise. Before the first test, with every tunnel"
+	echo "up and nothing measured, 3 s looked like this:"
 	echo
 	echo "- idle: $IDLE_CPU"
 	echo
@@ -356,6 +375,7 @@ run \`make bench\` again.
 - wg-xdp: $WGX_INFO
 - wireguard-go: $(wireguard-go --version 2>/dev/null | head -1 || echo "not installed"); $(iperf3 --version | head -1)
 - $BENCH_RUNS runs of each measurement, interleaved across implementations; iperf3 tests $BENCH_SECONDS s
+- noise: $(noise_summary)
 - MTU: $(for impl in $BENCH_IMPLS; do printf '%s: %s\n' "$(impl_label "$impl")" "$(mtu_of "$impl" | cut -d' ' -f2)"; done | paste -sd';' | sed 's/;/; /g')
 
 $(print_table)

@@ -2,22 +2,13 @@
 /* Transport data messages (whitepaper §5.4.6). */
 #include <endian.h>
 #include <errno.h>
-#include <sodium.h>
 #include <string.h>
 
+#include "aead.h"
 #include "transport.h"
 
 #define NSEC_PER_SEC 1000000000ULL
 #define DATA_HEADER_LEN offsetof(struct wgx_msg_data, encrypted_data)
-
-/* 96-bit nonce: 32 zero bits, then the 64-bit counter little-endian. */
-static void counter_nonce(uint8_t nonce[12], uint64_t counter)
-{
-	uint64_t le = htole64(counter);
-
-	memset(nonce, 0, 4);
-	memcpy(nonce + 4, &le, sizeof(le));
-}
 
 static bool keypair_expired(const struct wgx_keypair *kp, uint64_t counter, uint64_t now_ns)
 {
@@ -43,7 +34,6 @@ int wgx_transport_seal(struct wgx_keypair *kp, uint8_t *out, size_t out_cap,
 	struct wgx_msg_data *msg = (struct wgx_msg_data *)out;
 	size_t total = wgx_transport_message_len(len, mtu);
 	size_t padded = total - DATA_HEADER_LEN - WGX_AEAD_TAG_LEN;
-	uint8_t nonce[12];
 	uint64_t counter;
 
 	if (!kp->valid)
@@ -61,9 +51,8 @@ int wgx_transport_seal(struct wgx_keypair *kp, uint8_t *out, size_t out_cap,
 	msg->counter = htole64(counter);
 	memmove(msg->encrypted_data, plain, len);
 	memset(msg->encrypted_data + len, 0, padded - len);
-	counter_nonce(nonce, counter);
-	crypto_aead_chacha20poly1305_ietf_encrypt(msg->encrypted_data, NULL, msg->encrypted_data,
-						  padded, NULL, 0, NULL, nonce, kp->send_key);
+	if (wgx_aead_seal(WGX_AEAD_AUTO, msg->encrypted_data, padded, kp->send_key, counter))
+		return -EIO;
 	*out_len = total;
 	return 0;
 }
@@ -72,7 +61,6 @@ int wgx_transport_open(struct wgx_keypair *kp, uint8_t *plain, const uint8_t *ms
 		       uint64_t now_ns, size_t *plain_len)
 {
 	const struct wgx_msg_data *data = (const struct wgx_msg_data *)msg;
-	uint8_t nonce[12];
 	uint64_t counter;
 
 	if (len < WGX_MSG_DATA_MIN_LEN || data->header.type != WGX_MSG_DATA)
@@ -82,10 +70,8 @@ int wgx_transport_open(struct wgx_keypair *kp, uint8_t *plain, const uint8_t *ms
 	counter = le64toh(data->counter);
 	if (keypair_expired(kp, counter, now_ns))
 		return -EKEYEXPIRED;
-	counter_nonce(nonce, counter);
-	if (crypto_aead_chacha20poly1305_ietf_decrypt(plain, NULL, NULL, data->encrypted_data,
-						      len - DATA_HEADER_LEN, NULL, 0, nonce,
-						      kp->recv_key))
+	if (wgx_aead_open(WGX_AEAD_AUTO, plain, data->encrypted_data, len - DATA_HEADER_LEN,
+			  kp->recv_key, counter))
 		return -EBADMSG;
 	if (!wgx_replay_check_and_update(&kp->replay, counter))
 		return -EALREADY;

@@ -36,7 +36,7 @@ ip netns exec "$A" wg set "$IFA" peer "$C_PUB" allowed-ips 10.99.0.3/32,fd99::3/
 ping_ok "$A" 10.99.0.2 || fail "tunnel A -> B"
 ping_ok "$A" fd99::2 || fail "tunnel A -> B over inner IPv6"
 
-# unreachable NS DST COUNTER TEXT: the ping fails with TEXT, COUNTER on A grows
+# unreachable DST COUNTER TEXT: the ping fails with TEXT, COUNTER on A grows
 # by the pings sent, and no UDP leaves A's underlay meanwhile.
 unreachable() {
 	local dst=$1 counter=$2 text=$3 before after out cap
@@ -47,7 +47,12 @@ unreachable() {
 	capture_stop "$CAP_PID"
 	grep -q "$text" <<<"$out" || fail "ping $dst: no \"$text\" in: $out"
 	after=$(wgx_stat "$IFA" "$counter")
-	[ $((after - before)) -eq 3 ] || fail "$counter grew by $((after - before)), not 3"
+	# The stack's own IPv6 multicast (MLD reports) may add to tx_no_peer meanwhile.
+	if [ "$counter" = tx_no_peer ]; then
+		[ $((after - before)) -ge 3 ] || fail "$counter grew by $((after - before)), not 3"
+	else
+		[ $((after - before)) -eq 3 ] || fail "$counter grew by $((after - before)), not 3"
+	fi
 	grep -q . "$cap" && fail "packets left the underlay for $dst: $(cat "$cap")"
 	log "$dst: unreachable, $counter +3, nothing on the wire"
 }

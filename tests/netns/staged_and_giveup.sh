@@ -73,7 +73,8 @@ print("B received %d datagrams, first %s, last %s, in order: %s" % (
 inits = [float(l.split()[0]) for l in open(sys.argv[2]) if l.rstrip().endswith("length 148")]
 gaps = [round(b - a, 3) for a, b in zip(inits, inits[1:])]
 print("initiations: %d, gaps %s s" % (len(inits), gaps))
-ok = seqs == want and len(inits) == 2 and 5.0 <= gaps[0] <= 5.334 + 0.05
+# REKEY_TIMEOUT + jitter < 334 ms, with room for a busy machine.
+ok = seqs == want and len(inits) == 2 and 5.0 <= gaps[0] <= 5.334 + 0.2
 sys.exit(0 if ok else 1)
 EOF
 ping_ok "$A" 10.99.0.2 || fail "tunnel after the staged burst"

@@ -123,8 +123,22 @@ two_hosts() {
 	A_PUB=$(echo "$A_PRIV" | wg pubkey) B_PUB=$(echo "$B_PRIV" | wg pubkey)
 }
 
-# start_wg IMPL NS IF: a WireGuard interface served by IMPL (wgx, wggo), foreground, pid kept
-# in WG_PID. WGX_ENV="NAME=VALUE ..." passes environment to wg-xdp (e.g. WG_XDP_UNDER_LOAD=0).
+# Other implementations, installed by tools/peers.sh (not by Debian).
+WGX_PEERS_DIR=${WGX_PEERS_DIR:-/var/cache/wg-xdp/peers}
+WGGO_LATEST=${WGGO_LATEST:-$WGX_PEERS_DIR/bin/wireguard-go}
+BORINGTUN=${BORINGTUN:-$WGX_PEERS_DIR/bin/boringtun-cli}
+
+# need_peer FILE NAME: skips (77) unless FILE, tools/peers.sh's NAME, is there.
+need_peer() {
+	[ -x "$1" ] && return 0
+	local why="run tools/peers.sh"
+	[ -s "$WGX_PEERS_DIR/$2.reason" ] && why=$(head -n 1 "$WGX_PEERS_DIR/$2.reason")
+	skip "$2 not installed: $why"
+}
+
+# start_wg IMPL NS IF: a WireGuard interface served by IMPL, foreground, pid kept in WG_PID.
+# IMPL: wgx, wggo (Debian's wireguard-go), wggo_latest ($WGGO_LATEST), boringtun ($BORINGTUN).
+# WGX_ENV="NAME=VALUE ..." passes environment to wg-xdp (e.g. WG_XDP_UNDER_LOAD=0).
 start_wg() {
 	local impl=$1 ns=$2 ifname=$3
 	case "$impl" in
@@ -133,6 +147,11 @@ start_wg() {
 		2>>"$(daemon_log "wgx-$ifname")" ;;
 	wggo) bg_start ip netns exec "$ns" env WG_PROCESS_FOREGROUND=1 wireguard-go -f "$ifname" \
 		>/dev/null 2>>"$(daemon_log "wggo-$ifname")" ;;
+	wggo_latest) bg_start ip netns exec "$ns" env WG_PROCESS_FOREGROUND=1 "$WGGO_LATEST" -f "$ifname" \
+		>>"$(daemon_log "wggo_latest-$ifname")" 2>&1 ;;
+	# As root, boringtun's privilege drop fails (nothing to drop to): --disable-drop-privileges.
+	boringtun) bg_start ip netns exec "$ns" "$BORINGTUN" --foreground --disable-drop-privileges \
+		"$ifname" >>"$(daemon_log "boringtun-$ifname")" 2>&1 ;;
 	*) fail "unknown implementation $impl" ;;
 	esac
 	WG_PID=$BG_PID

@@ -20,12 +20,16 @@ remove_peers() {
 	ip netns exec "$B" wg set "$IFB" peer "$A_PUB" remove
 }
 
+# run_tunnel_matrix IMPL: leaves both daemons running, pids in PID_A and PID_B.
+# MATRIX_OUTERS: the underlays in order (default "v4 v6").
 run_tunnel_matrix() {
 	local b_impl=$1 outer epA epB
 	two_hosts
 	start_wg wgx "$A" "$IFA"
+	PID_A=$WG_PID
 	start_wg "$b_impl" "$B" "$IFB"
-	for outer in v4 v6; do
+	PID_B=$WG_PID
+	for outer in ${MATRIX_OUTERS:-v4 v6}; do
 		if [ $outer = v4 ]; then epA=10.250.0.1:51820 epB=10.250.0.2:51821
 		else epA='[fd00:250::1]:51820' epB='[fd00:250::2]:51821'; fi
 		set_peers "$epA" "$epB"

@@ -291,7 +291,6 @@ def cmd_tcp_sink(addr, port, secs):
 
 
 def cmd_tcp_send(host, port, path, secs):
-    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
     s = socket.create_connection((host, int(port)), timeout=float(secs))
     s.settimeout(float(secs))
     with open(path, "rb") as f:

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# wg-xdp against boringtun (crate boringtun-cli, installed by tools/peers.sh;
+# multi-queue TUN, a connected UDP socket per peer): the tunnel matrix of
+# lib/tunnel_matrix.bash (each side initiating, inner IPv4/IPv6 over outer
+# IPv4/IPv6), then lib/interop.bash: 10 MiB over TCP each way over each
+# underlay with SHA-256 compared, full-MTU DF pings, PSK match and mismatch.
+#
+#   ns wgxA-<id>                                 ns wgxB-<id>
+#   wg-xdp wa<id> 10.99.0.1/24 fd99::1/64         boringtun-cli wb<id> 10.99.0.2/24 fd99::2/64
+#   :51820                                       :51821
+#   va<id> 10.250.0.1/24 fd00:250::1/64   <->   vb<id> 10.250.0.2/24 fd00:250::2/64
+source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/tunnel_matrix.bash"
+source "$(dirname "$0")/lib/dataplane.bash"
+source "$(dirname "$0")/lib/interop.bash"
+need_root
+need_peer "$BORINGTUN" boringtun-cli
+log "$("$BORINGTUN" --version) ($BORINGTUN)"
+run_tunnel_matrix boringtun
+interop_extras boringtun boringtun
+log ok

@@ -61,7 +61,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(FUZZ_SRCS))
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit-tests tools bpf-tests fuzzers fuzz demo deps bench clean install
+.PHONY: all test unit-tests tools peers bpf-tests fuzzers fuzz demo deps bench clean install
 .SECONDARY:
 
 all: $(BIN) $(BPF_OBJS)
@@ -125,7 +125,10 @@ fuzzers:
 deps:
 	$(Q)./tools/deps.sh
 
-test: deps
+peers:
+	$(Q)./tools/peers.sh
+
+test: deps peers
 	$(Q)$(MAKE) --no-print-directory all unit-tests bpf-tests
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=asan unit-tests build/asan/wg-xdp
 	$(Q)$(MAKE) --no-print-directory fuzzers
@@ -139,7 +142,7 @@ $(BUILD)/bench/aead_bench: bench/aead_bench.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(WARN) -o $@ $< -lsodium -lcrypto
 
-bench: deps
+bench: deps peers
 	$(Q)$(MAKE) --no-print-directory all $(BUILD)/bench/aead_bench
 	$(Q)./bench/aead.sh $(BUILD)/bench/aead_bench
 	$(Q)./bench/run.sh

@@ -263,6 +263,12 @@ drop_snapshot() {
 	fi
 }
 
+# inner_rcvbuf_drops BEFORE AFTER: datagrams the tunnel delivered to the server's stack
+# that the receiving application's socket had no room for (from two drop_snapshot lines).
+inner_rcvbuf_drops() {
+	printf '%s %s\n' "$1" "$2" | awk '{ print ($8 - $3) - ($7 - $2) }'
+}
+
 # drop_report BEFORE AFTER: where the lost datagrams went, from two drop_snapshot lines.
 drop_report() {
 	printf '%s %s\n' "$1" "$2" | awk '{

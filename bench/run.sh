@@ -26,23 +26,24 @@ UDP_LEN=64
 
 # Each test runs once per implementation per run and yields one or more metrics.
 TESTS=(tcp tcp_rev ping udp)
-METRICS=(tcp tcp_rev rtt_avg rtt_mdev udp_rx udp_tx udp_loss)
+METRICS=(tcp tcp_rev rtt_avg rtt_mdev udp_rx udp_out udp_tx udp_loss)
 declare -A M_TITLE=(
 	[tcp]="TCP throughput, client → server (Gbit/s)"
 	[tcp_rev]="TCP throughput, server → client, iperf3 -R (Gbit/s)"
 	[rtt_avg]="ping RTT avg (ms)"
 	[rtt_mdev]="ping RTT mdev (ms)"
-	[udp_rx]="UDP 64 B payload: delivered (kpps)"
+	[udp_rx]="UDP 64 B payload: delivered to iperf3 (kpps)"
+	[udp_out]="UDP 64 B payload: out of the tunnel, incl. receiver socket overflow (kpps)"
 	[udp_tx]="UDP 64 B payload: offered by iperf3 (kpps)"
 	[udp_loss]="UDP 64 B payload: loss (%)"
 )
 # higher / lower: which way is better (shown next to the ratio); "" for context rows.
 declare -A M_BETTER=(
 	[tcp]=higher [tcp_rev]=higher [rtt_avg]=lower [rtt_mdev]=lower
-	[udp_rx]=higher [udp_tx]="" [udp_loss]=""
+	[udp_rx]=higher [udp_out]=higher [udp_tx]="" [udp_loss]=""
 )
 declare -A M_DIGITS=(
-	[tcp]=2 [tcp_rev]=2 [rtt_avg]=3 [rtt_mdev]=3 [udp_rx]=0 [udp_tx]=0 [udp_loss]=1
+	[tcp]=2 [tcp_rev]=2 [rtt_avg]=3 [rtt_mdev]=3 [udp_rx]=0 [udp_out]=0 [udp_tx]=0 [udp_loss]=1
 )
 
 WGX_INFO=""	# which wg-xdp binary ran
@@ -178,7 +179,7 @@ measure_tcp() {
 }
 
 measure_udp() {
-	local impl=$1 run=$2 test=$3 out before after secs sent lost drops_before
+	local impl=$1 run=$2 test=$3 out before after secs sent lost drops_before drops_after inner
 	out=$BENCH_RUNS_DIR/$run-$test-$impl.json
 	before=$BENCH_TMP/cpu-before after=$BENCH_TMP/cpu-after
 	drops_before=$(drop_snapshot "$impl")
@@ -191,13 +192,16 @@ measure_udp() {
 	fi
 	# shellcheck disable=SC2086
 	cpu_snapshot ${DAEMONS[$impl]} >"$after"
+	drops_after=$(drop_snapshot "$impl")
+	inner=$(inner_rcvbuf_drops "$drops_before" "$drops_after")
 	read -r secs sent lost < <(jq -r '.end.sum_sent.seconds, .end.sum_received.packets,
 		.end.sum_received.lost_packets' "$out" | paste -sd' ')
 	record "$run" udp_tx "$impl" "$(awk -v n="$sent" -v s="$secs" 'BEGIN{print n / s / 1000}')"
 	record "$run" udp_rx "$impl" "$(awk -v n="$sent" -v l="$lost" -v s="$secs" 'BEGIN{print (n - l) / s / 1000}')"
+	record "$run" udp_out "$impl" "$(awk -v n="$sent" -v l="$lost" -v i="$inner" -v s="$secs" 'BEGIN{print (n - l + i) / s / 1000}')"
 	record "$run" udp_loss "$impl" "$(awk -v n="$sent" -v l="$lost" 'BEGIN{print n ? 100 * l / n : 0}')"
 	measured_cpu "$impl" "$run" "$test" "$before" "$after" "$out" \
-		"lost $lost of $sent; $(drop_report "$drops_before" "$(drop_snapshot "$impl")")"
+		"lost $lost of $sent; $(drop_report "$drops_before" "$drops_after")"
 	log "  $(impl_label "$impl"): sent $sent, lost $lost in ${secs}s"
 }
 
@@ -392,7 +396,9 @@ tunnel, "delivered" what its receiver got; offered and loss have no ratio becaus
 describe the load, not the tunnel's quality. All processes (iperf3 sender and receiver, both
 tunnel ends) share the same $(nproc) CPUs, so a flood sender takes CPU from the daemons; if
 "delivered" comes close to "offered", the sender is the limit and the ratio understates the
-faster tunnel. The plain veth column has no tunnel at all: it shows what the machine can do
+faster tunnel. "Out of the tunnel" adds to "delivered" the datagrams that reached the
+receiving namespace's stack but found iperf3's socket buffer full (a starved receiver, not a
+tunnel loss): it is the tunnel's own output rate. The plain veth column has no tunnel at all: it shows what the machine can do
 without WireGuard.
 
 ## Setup and commands
@@ -408,7 +414,9 @@ server's inner address (\`<dst>\`):
 - TCP: \`$(tcp_cmd '<dst>')\`, and with \`-R\`; Gbit/s from \`end.sum_received.bits_per_second\`
 - RTT: \`$(ping_cmd '<dst>')\`, avg and mdev from the summary line
 - UDP: \`$(udp_cmd '<dst>')\`; offered = \`sum_sent.packets / seconds\`, delivered =
-  \`(packets − lost_packets) / seconds\` of the receiver
+  \`(packets − lost_packets) / seconds\` of the receiver; out of the tunnel = delivered plus
+  the server namespace's \`Udp RcvbufErrors\` delta minus the drops of the server daemon's
+  own UDP socket (\`/proc/net/udp\`), per second
 
 ## Where the CPU and the packets go
 

@@ -20,6 +20,8 @@ FORCE=0
 [ "${1:-}" = --force ] && FORCE=1
 
 say() { echo "peers: $*" >&2; }
+# go and cargo want a home; a bare environment (env -i, some CI) may lack one.
+[ -n "${HOME:-}" ] || export HOME=$(getent passwd "$(id -u)" | cut -d: -f6)
 
 # Already installed and not forced: nothing to do, nothing printed.
 if [ $FORCE -eq 0 ] && [ -x "$BIN/wireguard-go" ] && [ -x "$BIN/boringtun-cli" ]; then
@@ -54,7 +56,10 @@ gave_up() {
 }
 
 # last_error LOG: the last meaningful line of a failed install's output.
-last_error() { grep -E -i 'error|fail|timeout|refused|resolve|network|unreachable' "$1" | tail -n 1 | cut -c1-200; }
+last_error() {
+	grep -E -i 'error|fail|timeout|refused|resolve|network|unreachable' "$1" | tail -n 1 |
+		tr -s ' \t' ' ' | sed 's/^ //' | cut -c1-300
+}
 
 install_wggo() {
 	local go stage log t0 rc ver
@@ -62,9 +67,9 @@ install_wggo() {
 		{ gave_up wireguard-go "no go toolchain found"; return; }
 	stage=$(mktemp -d "$DIR/stage.XXXXXX") log=$stage/log
 	t0=$SECONDS
-	# Module and build caches live in the peers cache too: nothing in $HOME, and
-	# a later run rebuilds from them without the network. -modcacherw: rm -rf works.
-	timeout --kill-after=10 "$LIMIT" env GOBIN="$stage/bin" GOPATH="$DIR/go" GOCACHE="$DIR/go/cache" \
+	# The module cache (the source, handy for reading) stays in $DIR/go, nothing
+	# goes to $HOME; -modcacherw lets rm -rf remove it. The build cache goes.
+	timeout --kill-after=10 "$LIMIT" env GOBIN="$stage/bin" GOPATH="$DIR/go" GOCACHE="$stage/cache" \
 		GOFLAGS="-modcacherw -buildvcs=false" GOTOOLCHAIN="${GOTOOLCHAIN:-local}" CGO_ENABLED=0 \
 		"$go" install golang.zx2c4.com/wireguard@latest >"$log" 2>&1
 	rc=$?

@@ -12,7 +12,12 @@
 #   BENCH_PINGS    pings per RTT measurement (default 100, 10 ms apart)
 #   BENCH_IMPLS    implementations, in order (default "wgx_portable wggo_debian veth")
 #   BENCH_REF      the implementation ratios are taken against (default wggo_debian)
-#   BENCH_OUT      where the report goes (default docs/benchmarks.md)
+#   BENCH_OUT      where the report goes (default docs/benchmarks.md; left alone if
+#                  any measurement failed: then build/bench/benchmarks-failed.md)
+#   BENCH_NOISY_PCT  a test counts as noisy when other processes used more than this
+#                  % of a CPU during it (default 30)
+# Also in build/bench/: raw.tsv, cpu.tsv, report.md, runs/ (every iperf3 JSON and
+# ping output), logs/ (daemons' output, iperf3/ping stderr).
 source "$(dirname "$0")/lib.bash"
 
 BENCH_SECONDS=${BENCH_SECONDS:-10}
@@ -398,8 +403,8 @@ tunnel ends) share the same $(nproc) CPUs, so a flood sender takes CPU from the 
 "delivered" comes close to "offered", the sender is the limit and the ratio understates the
 faster tunnel. "Out of the tunnel" adds to "delivered" the datagrams that reached the
 receiving namespace's stack but found iperf3's socket buffer full (a starved receiver, not a
-tunnel loss): it is the tunnel's own output rate. The plain veth column has no tunnel at all: it shows what the machine can do
-without WireGuard.
+tunnel loss): it is the tunnel's own output rate. The plain veth column has no tunnel at
+all: it shows what the machine can do without WireGuard.
 
 ## Setup and commands
 

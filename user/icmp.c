@@ -85,11 +85,33 @@ static size_t unreachable_v6(uint8_t *out, size_t cap, const uint8_t *pkt, size_
 	return 40 + plen;
 }
 
+/*
+ * RFC 1122 §3.2.2, RFC 4443 §2.4 (e): no error about a datagram sent to a
+ * multicast or broadcast address, sent from an address that names no single
+ * host, or about a fragment other than the first. (A subnet-directed broadcast
+ * is known to the kernel by its route; the packet alone does not tell.)
+ */
+static bool may_answer(const uint8_t *pkt, bool v6)
+{
+	static const uint8_t any6[16];
+
+	if (v6)
+		return pkt[24] != 0xff && pkt[8] != 0xff && memcmp(pkt + 8, any6, 16);
+	if ((pkt[16] & 0xf0) == 0xe0 || !memcmp(pkt + 16, "\xff\xff\xff\xff", 4))
+		return false;
+	if ((pkt[12] & 0xf0) == 0xe0 || !memcmp(pkt + 12, "\xff\xff\xff\xff", 4) ||
+	    !memcmp(pkt + 12, "\0\0\0\0", 4))
+		return false;
+	return !(pkt[6] & 0x1f) && !pkt[7];	/* fragment offset 0 */
+}
+
 size_t wgx_icmp_unreachable(uint8_t *out, size_t cap, const uint8_t *pkt, size_t len)
 {
-	if (len >= 20 && pkt[0] >> 4 == 4 && !is_icmp_error(pkt, len, false))
+	if (len >= 20 && pkt[0] >> 4 == 4 && may_answer(pkt, false) &&
+	    !is_icmp_error(pkt, len, false))
 		return unreachable_v4(out, cap, pkt, len);
-	if (len >= 40 && pkt[0] >> 4 == 6 && !is_icmp_error(pkt, len, true))
+	if (len >= 40 && pkt[0] >> 4 == 6 && may_answer(pkt, true) &&
+	    !is_icmp_error(pkt, len, true))
 		return unreachable_v6(out, cap, pkt, len);
 	return 0;
 }

@@ -8,6 +8,7 @@ PKGS=(
 	libbpf-dev libxdp-dev bpftool libelf-dev zlib1g-dev
 	libsodium-dev libb2-dev libssl-dev libmnl-dev libcmocka-dev
 	iproute2 wireguard-tools wireguard-go iperf3 tcpdump iputils-ping procps util-linux
+	jq python3
 )
 
 missing=()

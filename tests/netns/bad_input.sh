@@ -26,11 +26,7 @@ source "$(dirname "$0")/lib/tunnel_matrix.bash"
 source "$(dirname "$0")/lib/dataplane.bash"
 need_root
 
-two_hosts
-start_wg wgx "$A" "$IFA"
-PID_A=$WG_PID
-start_wg wgx "$B" "$IFB"
-PID_B=$WG_PID
+wgx_daemons
 EP_A=10.250.0.1:51820 EP_B=10.250.0.2:51821
 set_peers "$EP_A" "$EP_B"
 tunnel_addrs "$A" "$IFA" 1

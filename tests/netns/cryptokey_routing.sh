@@ -20,11 +20,7 @@ source "$(dirname "$0")/lib/tunnel_matrix.bash"
 source "$(dirname "$0")/lib/dataplane.bash"
 need_root
 
-two_hosts
-start_wg wgx "$A" "$IFA"
-PID_A=$WG_PID
-start_wg wgx "$B" "$IFB"
-PID_B=$WG_PID
+wgx_daemons
 set_peers 10.250.0.1:51820 10.250.0.2:51821
 # B sends anything in the tunnel subnets to A, so that A's check is what stops spoofing.
 ip netns exec "$B" wg set "$IFB" peer "$A_PUB" allowed-ips 10.99.0.0/24,fd99::/64

@@ -31,7 +31,7 @@ refused() {
 	timeout 10 ip netns exec "$N" "$WGX" "$@" >/dev/null 2>"$err" || rc=$?
 	if [ $rc -eq 0 ]; then
 		# It started after all: make sure it goes away.
-		_PIDS+=("$(uapi_pid "$N" "$name")")
+		track_pid "$(uapi_pid "$N" "$name")"
 		fail "wg-xdp $* started (expected a refusal)"
 	fi
 	[ $rc -eq 1 ] || fail "wg-xdp $*: exit $rc, expected 1: $(cat "$err")"

@@ -21,11 +21,7 @@ source "$(dirname "$0")/lib/tunnel_matrix.bash"
 source "$(dirname "$0")/lib/dataplane.bash"
 need_root
 
-two_hosts
-start_wg wgx "$A" "$IFA"
-PID_A=$WG_PID
-start_wg wgx "$B" "$IFB"
-PID_B=$WG_PID
+wgx_daemons
 tunnel_addrs "$A" "$IFA" 1
 tunnel_addrs "$B" "$IFB" 2
 # Keep IPv6 addresses across link down/up, as IPv4 ones are kept.

@@ -60,7 +60,7 @@ log "wg-quick up"
 rc=0
 quick up "$conf" || rc=$?
 pid=$(uapi_pid "$A" "$IFQ")
-[ -z "$pid" ] || _PIDS+=("$pid")
+[ -z "$pid" ] || track_pid "$pid"
 cat "$qlog"
 [ $rc -eq 0 ] || fail "wg-quick up exited $rc"
 [ -n "$pid" ] || fail "no daemon serves $IFQ after wg-quick up"
@@ -99,7 +99,7 @@ log "wg-quick up again after down"
 quick up "$conf" || fail "second wg-quick up"
 pid=$(uapi_pid "$A" "$IFQ")
 [ -n "$pid" ] || fail "no daemon after the second up"
-_PIDS+=("$pid")
+track_pid "$pid"
 ping_ok "$A" 10.99.0.2 || fail "ping after the second up"
 quick down "$conf" || fail "second wg-quick down"
 wait_exit "$pid" || fail "daemon survived the second wg-quick down"

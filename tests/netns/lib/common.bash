@@ -10,8 +10,11 @@ TID=$(printf '%04x' $(($$ % 65536)))	# keeps names unique and short (IFNAMSIZ)
 _NS=()
 _PIDS=()
 _FILES=()
+declare -A _PID_START=()	# pid -> start time, so a reused pid is never killed
 _LOGDIR=$(mktemp -d)	# daemons' stderr, one file each (daemon_log)
-_FILES+=("$_LOGDIR")
+_TMPDIR=$(mktemp -d)	# tmpfile's files: removed whole, even those made in subshells
+chmod 700 "$_TMPDIR"
+_FILES+=("$_LOGDIR" "$_TMPDIR")
 
 log() { printf '[%s] %s\n' "$(date +%T)" "$*"; }
 skip() { echo "$*"; exit 77; }
@@ -43,13 +46,33 @@ check_daemon_logs() {
 	return $bad
 }
 
+# _pid_start PID: the process's start time in clock ticks (field 22 of stat).
+_pid_start() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }	# the command name may hold spaces
+	set -- $stat
+	echo "${20}"
+}
+
+# track_pid PID: kill PID on exit, unless by then the pid names another process.
+track_pid() {
+	_PIDS+=("$1")
+	_PID_START[$1]=$(_pid_start "$1" || echo gone)
+}
+
+# _ours PID: still the process we started (a pid may be reused once it exits).
+_ours() {
+	[ -z "${_PID_START[$1]:-}" ] || [ "$(_pid_start "$1" || echo gone)" = "${_PID_START[$1]}" ]
+}
+
 _cleanup() {
 	local rc=$? pid ns f
 	set +e
-	for pid in "${_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+	for pid in "${_PIDS[@]}"; do _ours "$pid" && kill "$pid" 2>/dev/null; done
 	for pid in "${_PIDS[@]}"; do
 		for _ in 1 2 3 4 5 6 7 8 9 10; do pid_alive "$pid" || break; sleep 0.1; done
-		kill -9 "$pid" 2>/dev/null
+		_ours "$pid" && kill -9 "$pid" 2>/dev/null
 	done
 	check_daemon_logs || { [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] || rc=1; }
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
@@ -83,15 +106,15 @@ veth_pair() {
 # bg_start CMD...: start in the background, remember the pid for cleanup.
 bg_start() {
 	"$@" &
-	_PIDS+=($!)
 	BG_PID=$!
+	track_pid "$BG_PID"
 }
 
+# tmpfile: a new 0600 file in this test's private directory.
 tmpfile() {
 	local f
-	f=$(mktemp)
+	f=$(mktemp -p "$_TMPDIR")
 	chmod 600 "$f"
-	_FILES+=("$f")
 	echo "$f"
 }
 

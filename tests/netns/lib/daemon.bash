@@ -29,7 +29,7 @@ start_daemon_bg() {
 	[ $rc -eq 0 ] || fail "wg-xdp $2 (background) exited $rc: $(tail -n 3 "$(daemon_log "wgx-$2")")"
 	DAEMON_PID=$(uapi_pid "$1" "$2")
 	[ -n "$DAEMON_PID" ] || fail "no process listens on $(sock_of "$2")"
-	_PIDS+=("$DAEMON_PID")
+	track_pid "$DAEMON_PID"
 }
 
 # wait_exit PID [SECONDS]: the process is gone (or a zombie) within SECONDS (5).

@@ -54,3 +54,21 @@ run_tunnel_matrix() {
 	grep -q "latest handshake" <<<"$show" || fail "wg show: no handshake"
 	grep -q "transfer: .* received, .* sent" <<<"$show" || fail "wg show: no transfer line"
 }
+
+# wgx_daemons: two hosts with wg-xdp on both, pids in PID_A and PID_B.
+wgx_daemons() {
+	two_hosts
+	start_wg wgx "$A" "$IFA"
+	PID_A=$WG_PID
+	start_wg wgx "$B" "$IFB"
+	PID_B=$WG_PID
+}
+
+# wgx_pair: the common start of data-plane tests: wgx_daemons, peers set over
+# the IPv4 underlay, tunnel addresses up.
+wgx_pair() {
+	wgx_daemons
+	set_peers 10.250.0.1:51820 10.250.0.2:51821
+	tunnel_addrs "$A" "$IFA" 1
+	tunnel_addrs "$B" "$IFB" 2
+}

@@ -62,6 +62,25 @@ impl_wggo_debian_start() {
 	wait_for_wg_socket "$1" "$2"
 }
 
+impl_wggo_latest_label() { echo "wireguard-go (latest)"; }
+impl_wggo_latest_check() {
+	[ -x "$WGGO_LATEST" ] || { echo "no $WGGO_LATEST (tools/peers.sh)"; return 1; }
+}
+impl_wggo_latest_start() {
+	bg_start_logged "$3" ip netns exec "$1" env WG_PROCESS_FOREGROUND=1 "$WGGO_LATEST" -f "$2"
+	wait_for_wg_socket "$1" "$2"
+}
+
+impl_boringtun_label() { echo "boringtun"; }
+impl_boringtun_check() {
+	[ -x "$BORINGTUN" ] || { echo "no $BORINGTUN (tools/peers.sh)"; return 1; }
+}
+impl_boringtun_start() {
+	bg_start_logged "$3" ip netns exec "$1" "$BORINGTUN" --foreground \
+		--disable-drop-privileges "$2"
+	wait_for_wg_socket "$1" "$2"
+}
+
 impl_veth_label() { echo "plain veth (no tunnel)"; }
 impl_veth_check() { true; }
 # No start function: bench_setup knows veth has no tunnel.

@@ -61,7 +61,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%,$(FUZZ_SRCS))
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit-tests tools peers bpf-tests fuzzers fuzz demo deps bench clean install
+.PHONY: all test unit-tests tools peers vmdeps vmtest bpf-tests fuzzers fuzz demo deps bench clean install
 .SECONDARY:
 
 all: $(BIN) $(BPF_OBJS)
@@ -128,7 +128,14 @@ deps:
 peers:
 	$(Q)./tools/peers.sh
 
-test: deps peers
+vmdeps:
+	$(Q)./tools/vmdeps.sh
+
+vmtest: deps vmdeps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)./vmtest/run.sh
+
+test: deps peers vmdeps
 	$(Q)$(MAKE) --no-print-directory all unit-tests bpf-tests
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=asan unit-tests build/asan/wg-xdp
 	$(Q)$(MAKE) --no-print-directory fuzzers

@@ -84,6 +84,22 @@ run_scripts() {
 	done
 }
 
+# VM tests: one result line per kernel and guest script (vmtest/run.sh).
+run_vmtests() {
+	local log="$LOGS/vmtest.log" line
+	bash vmtest/run.sh >"$log" 2>&1
+	while IFS= read -r line; do
+		case "$line" in
+		*" on "*": ok") passed=$((passed + 1)); printf '  %s\n' "$line" ;;
+		*" on "*": skipped"* | "vmtest: skipped"*)
+			skipped=$((skipped + 1)); printf '  %s\n' "$line" ;;
+		*" on "*": FAILED")
+			failed=$((failed + 1)) failures+=("vm: $line ($log)"); printf '  %s\n' "$line"
+			tail -n 40 "$log" ;;
+		esac
+	done <"$log"
+}
+
 echo "== unit tests"
 run_suites unit build/tests/unit
 echo "== unit tests under ASan+UBSan"
@@ -96,6 +112,9 @@ echo "== namespace integration tests"
 run_scripts netns "$PWD/build"
 echo "== namespace integration tests, wg-xdp built with ASan+UBSan"
 run_scripts netns-asan "$PWD/build/asan"
+
+echo "== VM tests: wg-xdp against the kernel's WireGuard module (qemu TCG)"
+run_vmtests
 
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failed:"

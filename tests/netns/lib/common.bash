@@ -175,6 +175,12 @@ start_wg() {
 	# As root, boringtun's privilege drop fails (nothing to drop to): --disable-drop-privileges.
 	boringtun) bg_start ip netns exec "$ns" "$BORINGTUN" --foreground --disable-drop-privileges \
 		"$ifname" >>"$(daemon_log "boringtun-$ifname")" 2>&1 ;;
+	# The kernel module (only inside vmtest/'s VM): a link, no daemon, no socket.
+	kernel)
+		ip -n "$ns" link del "$ifname" 2>/dev/null || true
+		ip -n "$ns" link add "$ifname" type wireguard || fail "kernel: no wireguard link"
+		WG_PID=
+		return 0 ;;
 	*) fail "unknown implementation $impl" ;;
 	esac
 	WG_PID=$BG_PID

@@ -26,16 +26,9 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
-static uint64_t pseudo_sum(const uint8_t *ip, bool v6, size_t tcp_len)
-{
-	uint64_t sum = v6 ? wgx_csum_add(0, ip + 8, 32) : wgx_csum_add(0, ip + 12, 8);
-
-	return sum + IPPROTO_TCP + tcp_len;
-}
-
 static bool tcp_csum_ok(const uint8_t *pkt, size_t len, size_t ip_len, bool v6)
 {
-	uint64_t sum = pseudo_sum(pkt, v6, len - ip_len);
+	uint64_t sum = wgx_csum_pseudo(pkt, v6, IPPROTO_TCP, len - ip_len);
 
 	return wgx_csum_fold(wgx_csum_add(sum, pkt + ip_len, len - ip_len)) == 0xffff;
 }
@@ -144,10 +137,10 @@ void wgx_gro_finish(struct wgx_gro_item *it, struct virtio_net_hdr *h)
 	} else {
 		put16(pkt + 2, (uint16_t)it->len);
 		put16(pkt + 10, 0);
-		put16(pkt + 10, (uint16_t)~wgx_csum_fold(wgx_csum_add(0, pkt, 20)));
+		wgx_csum_store(pkt + 10, wgx_csum_add(0, pkt, 20));
 	}
 	/* CHECKSUM_PARTIAL: the field holds the pseudo-header sum, the stack completes it. */
-	sum = wgx_csum_fold(pseudo_sum(pkt, it->v6, it->len - it->ip_len));
+	sum = wgx_csum_fold(wgx_csum_pseudo(pkt, it->v6, IPPROTO_TCP, it->len - it->ip_len));
 	put16(pkt + it->ip_len + 16, sum);
 	h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	h->gso_type = it->v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;

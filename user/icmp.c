@@ -9,27 +9,8 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "offload.h"
 #include "packet.h"
-
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return sum;
-}
-
-static void put_csum(uint8_t *where, uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
-	where[0] = (uint8_t)(sum >> 8);
-	where[1] = (uint8_t)sum;
-}
 
 /* Never answer an ICMP error with another (RFC 1122 §3.2.2). */
 static bool is_icmp_error(const uint8_t *pkt, size_t len, bool v6)
@@ -56,18 +37,16 @@ static size_t unreachable_v4(uint8_t *out, size_t cap, const uint8_t *pkt, size_
 	out[8] = 64, out[9] = IPPROTO_ICMP;
 	memcpy(out + 12, pkt + 16, 4);	/* from the unreachable destination */
 	memcpy(out + 16, pkt + 12, 4);	/* to the sender */
-	put_csum(out + 10, csum_add(0, out, 20));
+	wgx_csum_store(out + 10, wgx_csum_add(0, out, 20));
 	out[20] = 3, out[21] = 1;	/* destination unreachable, host unreachable */
 	memcpy(out + 28, pkt, quote);
-	put_csum(out + 22, csum_add(0, out + 20, 8 + quote));
+	wgx_csum_store(out + 22, wgx_csum_add(0, out + 20, 8 + quote));
 	return total;
 }
 
 static size_t unreachable_v6(uint8_t *out, size_t cap, const uint8_t *pkt, size_t len)
 {
 	size_t quote = len > 1280 - 48 ? 1280 - 48 : len, plen = 8 + quote;
-	uint8_t pseudo[8] = { 0, 0, (uint8_t)(plen >> 8), (uint8_t)plen, 0, 0, 0, IPPROTO_ICMPV6 };
-	uint32_t sum;
 
 	if (40 + plen > cap)
 		return 0;
@@ -79,9 +58,8 @@ static size_t unreachable_v6(uint8_t *out, size_t cap, const uint8_t *pkt, size_
 	memcpy(out + 24, pkt + 8, 16);
 	out[40] = 1, out[41] = 3;	/* destination unreachable, address unreachable */
 	memcpy(out + 48, pkt, quote);
-	sum = csum_add(0, out + 8, 32);
-	sum = csum_add(sum, pseudo, sizeof(pseudo));
-	put_csum(out + 42, csum_add(sum, out + 40, plen));
+	wgx_csum_store(out + 42, wgx_csum_add(wgx_csum_pseudo(out, true, IPPROTO_ICMPV6, plen),
+						out + 40, plen));
 	return 40 + plen;
 }
 

@@ -147,7 +147,7 @@ int wgx_handshake_init(struct wgx_handshake *hs, const struct wgx_static_identit
 }
 
 /* Forgets the in-flight handshake but keeps the peer's long-term state. */
-static void handshake_zero(struct wgx_handshake *hs)
+void wgx_handshake_zero(struct wgx_handshake *hs)
 {
 	sodium_memzero(hs->ephemeral_private, WGX_KEY_LEN);
 	sodium_memzero(hs->remote_ephemeral, WGX_KEY_LEN);
@@ -196,7 +196,7 @@ int wgx_noise_create_initiation(struct wgx_msg_initiation *msg, struct wgx_hands
 	ret = 0;
 out:
 	if (ret)
-		handshake_zero(hs);
+		wgx_handshake_zero(hs);
 	sodium_memzero(key, sizeof(key));
 	return ret;
 }
@@ -296,7 +296,7 @@ int wgx_noise_create_response(struct wgx_msg_response *msg, struct wgx_handshake
 	ret = 0;
 out:
 	if (ret)
-		handshake_zero(hs);
+		wgx_handshake_zero(hs);
 	sodium_memzero(key, sizeof(key));
 	return ret;
 }
@@ -361,7 +361,7 @@ int wgx_noise_begin_session(struct wgx_handshake *hs, struct wgx_keypair *kp, ui
 	kp->remote_index = hs->remote_index;
 	kp->is_initiator = initiator;
 	kp->valid = true;
-	handshake_zero(hs);
+	wgx_handshake_zero(hs);
 	return 0;
 }
 

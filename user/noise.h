@@ -76,6 +76,8 @@ int wgx_handshake_init(struct wgx_handshake *hs, const struct wgx_static_identit
 /* Recomputes the static-static DH after the local private key changed. */
 int wgx_handshake_refresh_static(struct wgx_handshake *hs);
 void wgx_handshake_clear(struct wgx_handshake *hs);
+/* Back to ZEROED: forgets the in-flight handshake, keeps the peer's long-term state. */
+void wgx_handshake_zero(struct wgx_handshake *hs);
 
 void wgx_static_identity_set(struct wgx_static_identity *id, const wgx_key private_key);
 

@@ -110,12 +110,16 @@ int wgx_gso_init(struct wgx_gso *g, const struct virtio_net_hdr *h, const uint8_
 	return (int)g->segments;
 }
 
-/* Pseudo-header sum of RFC 793 / RFC 8200 §8.1 for a TCP segment of tcp_len bytes. */
-static uint64_t pseudo_sum(const uint8_t *ip, bool v6, size_t tcp_len)
+uint64_t wgx_csum_pseudo(const uint8_t *ip, bool v6, uint8_t proto, size_t l4_len)
 {
 	uint64_t sum = v6 ? wgx_csum_add(0, ip + 8, 32) : wgx_csum_add(0, ip + 12, 8);
 
-	return sum + IPPROTO_TCP + (tcp_len >> 16) + (tcp_len & 0xffff);
+	return sum + proto + l4_len;
+}
+
+void wgx_csum_store(uint8_t *field, uint64_t sum)
+{
+	put16(field, (uint16_t)~wgx_csum_fold(sum));
 }
 
 static void fix_ip_header(const struct wgx_gso *g, unsigned int k, uint8_t *out, size_t seg_len)
@@ -127,7 +131,7 @@ static void fix_ip_header(const struct wgx_gso *g, unsigned int k, uint8_t *out,
 	put16(out + 2, (uint16_t)seg_len);
 	put16(out + 4, (uint16_t)(get16(g->pkt + 4) + k));	/* one IP id per segment */
 	put16(out + 10, 0);
-	put16(out + 10, (uint16_t)~wgx_csum_fold(wgx_csum_add(0, out, g->ip_len)));
+	wgx_csum_store(out + 10, wgx_csum_add(0, out, g->ip_len));
 }
 
 static void fix_tcp_header(const struct wgx_gso *g, unsigned int k, uint8_t *tcp)
@@ -159,8 +163,8 @@ size_t wgx_gso_segment(const struct wgx_gso *g, unsigned int k, uint8_t *out)
 	fix_ip_header(g, k, out, seg_len);
 	fix_tcp_header(g, k, tcp);
 	put16(tcp + 16, 0);
-	sum = pseudo_sum(out, g->v6, seg_len - g->ip_len);
+	sum = wgx_csum_pseudo(out, g->v6, IPPROTO_TCP, seg_len - g->ip_len);
 	sum = wgx_csum_add(sum, tcp, seg_len - g->ip_len);
-	put16(tcp + 16, (uint16_t)~wgx_csum_fold(sum));
+	wgx_csum_store(tcp + 16, sum);
 	return seg_len;
 }

@@ -43,5 +43,9 @@ int wgx_csum_complete(const struct virtio_net_hdr *h, uint8_t *pkt, size_t len);
 /* RFC 1071 one's-complement sum of data, folded to 16 bits but not inverted. */
 uint16_t wgx_csum_fold(uint64_t sum);
 uint64_t wgx_csum_add(uint64_t sum, const uint8_t *data, size_t len);
+/* Sum of the IPv4/IPv6 pseudo-header of ip (RFC 793, RFC 8200 §8.1) for an l4_len payload. */
+uint64_t wgx_csum_pseudo(const uint8_t *ip, bool v6, uint8_t proto, size_t l4_len);
+/* Folds, inverts and stores sum big-endian at field: a finished checksum. */
+void wgx_csum_store(uint8_t *field, uint64_t sum);
 
 #endif /* WGX_OFFLOAD_H */

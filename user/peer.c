@@ -44,19 +44,11 @@ void wgx_peer_drop_handshake_index(struct wgx_peer *peer)
 
 void wgx_peer_clear_sessions(struct wgx_peer *peer)
 {
-	struct wgx_handshake *hs = &peer->hs;
-
 	keypair_drop(peer, &peer->prev);
 	keypair_drop(peer, &peer->cur);
 	keypair_drop(peer, &peer->next);
 	wgx_peer_drop_handshake_index(peer);
-	/* Back to ZEROED, keeping what identifies the peer and guards against replays. */
-	sodium_memzero(hs->ephemeral_private, WGX_KEY_LEN);
-	sodium_memzero(hs->remote_ephemeral, WGX_KEY_LEN);
-	sodium_memzero(hs->hash, WGX_HASH_LEN);
-	sodium_memzero(hs->chaining_key, WGX_HASH_LEN);
-	hs->remote_index = 0;
-	hs->state = WGX_HANDSHAKE_ZEROED;
+	wgx_handshake_zero(&peer->hs);
 	/*
 	 * With no session left, a handshake may go out at once rather than up to
 	 * REKEY_TIMEOUT later: kernel wg_stop and wg_noise_expire_current_peer_keypairs

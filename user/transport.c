@@ -5,16 +5,10 @@
 #include <string.h>
 
 #include "aead.h"
+#include "timers.h"
 #include "transport.h"
 
-#define NSEC_PER_SEC 1000000000ULL
 #define DATA_HEADER_LEN offsetof(struct wgx_msg_data, encrypted_data)
-
-static bool keypair_expired(const struct wgx_keypair *kp, uint64_t counter, uint64_t now_ns)
-{
-	return counter >= WGX_REJECT_AFTER_MESSAGES ||
-	       now_ns - kp->birthdate_ns >= WGX_REJECT_AFTER_TIME * NSEC_PER_SEC;
-}
 
 size_t wgx_transport_message_len(size_t len, unsigned int mtu)
 {
@@ -41,7 +35,7 @@ int wgx_transport_seal(struct wgx_keypair *kp, uint8_t *out, size_t out_cap,
 	if (total > out_cap)
 		return -ENOBUFS;
 	counter = kp->send_counter;
-	if (keypair_expired(kp, counter, now_ns))
+	if (wgx_timers_keypair_expired(kp->birthdate_ns, counter, now_ns))
 		return -EKEYEXPIRED;
 	kp->send_counter++;
 
@@ -68,7 +62,7 @@ int wgx_transport_open(struct wgx_keypair *kp, uint8_t *plain, const uint8_t *ms
 	if (!kp->valid || le32toh(data->key_idx) != kp->local_index)
 		return -ENOKEY;
 	counter = le64toh(data->counter);
-	if (keypair_expired(kp, counter, now_ns))
+	if (wgx_timers_keypair_expired(kp->birthdate_ns, counter, now_ns))
 		return -EKEYEXPIRED;
 	if (wgx_aead_open(WGX_AEAD_AUTO, plain, data->encrypted_data, len - DATA_HEADER_LEN,
 			  kp->recv_key, counter))

@@ -7,7 +7,7 @@
 # over an IPv4 and over an IPv6 underlay.
 #
 #   ns wgxA-<id>                          ns wgxB-<id>
-#   wgx_probe                             wireguard-go wgB<id> 10.99.0.2/24
+#   wgx_probe                             wireguard-go wb<id> 10.99.0.2/24
 #   va<id> 10.250.0.1/24  fd00:250::1 <-> vb<id> 10.250.0.2/24  fd00:250::2
 #                                         listen-port 51820, peer 10.99.0.1/32
 source "$(dirname "$0")/lib/common.bash"
@@ -17,25 +17,10 @@ command -v wireguard-go >/dev/null || skip "wireguard-go not installed"
 PROBE=$BUILD/tests/tools/wgx_probe
 [ -x "$PROBE" ] || fail "$PROBE not built"
 
-A=wgxA-$TID B=wgxB-$TID IFB=wgB$TID
-ns_add "$A"
-ns_add "$B"
-veth_pair "$A" "va$TID" "$B" "vb$TID"
-ip -n "$A" addr add 10.250.0.1/24 dev "va$TID"
-ip -n "$B" addr add 10.250.0.2/24 dev "vb$TID"
-ip -n "$A" addr add fd00:250::1/64 dev "va$TID" nodad
-ip -n "$B" addr add fd00:250::2/64 dev "vb$TID" nodad
-
-apriv=$(wg genkey) bpriv=$(wg genkey)
-apub=$(echo "$apriv" | wg pubkey) bpub=$(echo "$bpriv" | wg pubkey)
-bkey=$(tmpfile)
-echo "$bpriv" >"$bkey"
-
-bg_start ip netns exec "$B" wireguard-go -f "$IFB"
-wait_for 10 test -S "/var/run/wireguard/$IFB.sock" || fail "wireguard-go did not start"
-_FILES+=("/var/run/wireguard/$IFB.sock")
-ip netns exec "$B" wg set "$IFB" private-key "$bkey" listen-port 51820 \
-	peer "$apub" allowed-ips 10.99.0.1/32
+two_hosts
+start_wg wggo "$B" "$IFB"
+ip netns exec "$B" wg set "$IFB" private-key "$(wg_key_file "$B_PRIV")" listen-port 51820 \
+	peer "$A_PUB" allowed-ips 10.99.0.1/32
 ip -n "$B" addr add 10.99.0.2/24 dev "$IFB"
 ip -n "$B" link set "$IFB" up
 
@@ -43,7 +28,7 @@ for peer_ip in 10.250.0.2 fd00:250::2; do
 	# A second initiation within 1/50 s, or with the same coarse TAI64N, is refused.
 	sleep 0.1
 	log "probe -> wireguard-go at $peer_ip"
-	ip netns exec "$A" "$PROBE" "$apriv" "$bpub" "$peer_ip" 51820 10.99.0.1 10.99.0.2 ||
+	ip netns exec "$A" "$PROBE" "$A_PRIV" "$B_PUB" "$peer_ip" 51820 10.99.0.1 10.99.0.2 ||
 		fail "probe over $peer_ip"
 done
 ip netns exec "$B" wg show "$IFB" | tee /dev/stderr | grep -q "latest handshake" ||
